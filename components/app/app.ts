@@ -1,0 +1,75 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AppSettings } from "../config/app";
+import { PullGrant } from "../contracts";
+import { exposeApp } from "./exposure";
+import { appPodSpec } from "./podSpec";
+
+export interface AppArgs {
+    settings: AppSettings;
+    /** Digest reference of the app's image (`AppImage.ref`). */
+    image: pulumi.Input<string>;
+    /** Namespace to deploy into (`AppNamespace.name`). */
+    namespace: pulumi.Input<string>;
+    provider: k8s.Provider;
+    /** Pull access the cluster applied for this namespace. */
+    pull: PullGrant;
+}
+
+/**
+ * One app on the cluster: a Deployment pinned to an image digest with zero-downtime rolling
+ * updates, its Service, a PodDisruptionBudget when it runs more than one replica, and optional
+ * public exposure.
+ */
+export class App extends pulumi.ComponentResource {
+    /** Name of the Deployment (and of the Service). */
+    public readonly deploymentName: pulumi.Output<string>;
+    /** Image the pods run: `repo@sha256:…`. */
+    public readonly image: pulumi.Output<string>;
+    /** In-cluster URL: `http://<app>.<namespace>.svc.cluster.local:<port>`. */
+    public readonly url: pulumi.Output<string>;
+    /** Public URL when `expose` is `loadBalancer` or `ingress`. */
+    public readonly externalUrl: pulumi.Output<string> | undefined;
+
+    constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("stevedore:app:App", name, {}, opts);
+        const { settings: app, provider } = args;
+        const selector = { "app.kubernetes.io/name": app.name, "app.kubernetes.io/instance": name };
+        const labels = { ...selector, "app.kubernetes.io/managed-by": "stevedore" };
+        const childOpts = { parent: this, provider };
+
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deploy`,
+            {
+                metadata: { name: app.name, namespace: args.namespace, labels },
+                spec: {
+                    replicas: app.replicas,
+                    selector: { matchLabels: selector },
+                    // Never drop below the desired count while new pods come up.
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+                    revisionHistoryLimit: 5,
+                    template: {
+                        metadata: { labels },
+                        spec: appPodSpec({ app, image: args.image, imagePullSecrets: args.pull.imagePullSecrets }),
+                    },
+                },
+            },
+            { ...childOpts, dependsOn: args.pull.dependsOn },
+        );
+
+        if (app.replicas > 1) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                { metadata: { name: app.name, namespace: args.namespace, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+                childOpts,
+            );
+        }
+        const exposure = exposeApp({ app, namespace: args.namespace, labels, selector, provider, parent: this, prefix: name });
+
+        this.deploymentName = deployment.metadata.name;
+        this.image = pulumi.output(args.image);
+        this.url = exposure.url;
+        this.externalUrl = exposure.externalUrl;
+        this.registerOutputs({ deploymentName: this.deploymentName, image: this.image, url: this.url, externalUrl: this.externalUrl });
+    }
+}

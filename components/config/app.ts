@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/** DNS-1123 label, short enough to leave room for the suffixes Kubernetes adds to pod names. */
+export const dnsLabel = z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
+        message: "must be a DNS label: lowercase a-z, 0-9 and '-', starting with a letter, at most 40 characters",
+    });
+
+/** Kubernetes resource quantities such as `100m`, `0.5`, `128Mi`, `1G`. */
+const quantity = z
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, {
+        message: "must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi",
+    });
+
+const cpuMemory = (cpu: string, memory: string) =>
+    z.strictObject({ cpu: quantity.default(cpu), memory: quantity.default(memory) }).prefault({});
+
+const resources = z.strictObject({ requests: cpuMemory("50m", "64Mi"), limits: cpuMemory("500m", "256Mi") }).prefault({});
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be a valid environment variable name" });
+
+const ingress = z.strictObject({
+    host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+        message: "must be a DNS host name such as app.example.com",
+    }),
+    path: z.string().startsWith("/", { message: "must start with '/'" }).default("/"),
+    className: z.string().min(1).optional(),
+    tlsSecret: dnsLabel.optional(),
+});
+
+/** One entry of `stevedore:apps`. Strict: an unknown key (a typo such as `replcas`) is an error. */
+export const appSchema = z
+    .strictObject({
+        name: dnsLabel,
+        context: z.string().min(1).optional(),
+        dockerfile: z.string().min(1).default("Dockerfile"),
+        buildTarget: z.string().min(1).optional(),
+        buildArgs: z.record(z.string(), z.string()).default({}),
+        platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" }).optional(),
+        cacheFrom: z.array(z.string().min(1)).default([]),
+        port: z.number().int().min(1).max(65535).default(8080),
+        replicas: z.number().int().min(1).max(100).default(2),
+        env: z.record(envName, z.string()).default({}),
+        healthPath: z.string().startsWith("/", { message: "must start with '/'" }).default("/healthz"),
+        resources,
+        runAsUser: z.number().int().min(1).max(2147483647).default(10001),
+        expose: z.enum(["none", "loadBalancer", "ingress"]).default("none"),
+        ingress: ingress.optional(),
+    })
+    .superRefine((app, ctx) => {
+        if (app.expose === "ingress" && app.ingress === undefined) {
+            ctx.addIssue({ code: "custom", path: ["ingress"], message: "is required when expose is \"ingress\" (give at least a host)" });
+        }
+        if (app.expose !== "ingress" && app.ingress !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["expose"], message: "must be \"ingress\" when an ingress block is given" });
+        }
+    });
+
+export type AppSettings = z.output<typeof appSchema>;
+
+export const appsSchema = z
+    .array(appSchema)
+    .min(1)
+    .superRefine((apps, ctx) => {
+        const seen = new Set<string>();
+        apps.forEach((app, i) => {
+            if (seen.has(app.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: "is used by another app; app names must be unique" });
+            seen.add(app.name);
+        });
+    });

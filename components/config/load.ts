@@ -1,0 +1,140 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { BoundTarget, TargetName, targetNames, targets } from "../targets";
+import { AppSettings, appsSchema, dnsLabel } from "./app";
+import { ConfigError, describeIssues } from "./errors";
+
+const NAMESPACE = "stevedore";
+
+/** An app entry with its build paths resolved against the project directory. */
+export interface ResolvedApp extends AppSettings {
+    /** Build context, relative to the project directory (kept relative so state is the same on every machine). */
+    context: string;
+    /** Dockerfile path, relative to the project directory. */
+    dockerfilePath: string;
+    platform: string;
+}
+
+/** The whole stack config, parsed and validated once, before any resource is registered. */
+export interface StackConfig {
+    target: TargetName;
+    apps: ResolvedApp[];
+    namespace: string;
+    renderDir?: string;
+    registryAuth?: { username: string; password: pulumi.Output<string> };
+    /** Loads the target's module with its validated settings. */
+    bindTarget: () => Promise<BoundTarget>;
+}
+
+const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" });
+
+/** Schemas of the top-level keys; a target's own settings key is checked by that target's schema. */
+const topLevel = {
+    target: z.enum(targetNames),
+    apps: appsSchema,
+    namespace: dnsLabel.default("stevedore"),
+    platform: platform.default("linux/amd64"),
+    renderDir: z.string().min(1).optional(),
+    registryUsername: z.string().min(1).optional(),
+    registryPassword: z.string().min(1).optional(),
+};
+type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> };
+
+/** Keys whose values are never echoed in an error message. */
+const SECRET_KEYS = new Set(["registryPassword"]);
+
+/** Every `stevedore:*` key of the stack, objects decoded from the JSON the engine hands us. */
+function rawConfig(): Map<string, unknown> {
+    const raw = new Map<string, unknown>();
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (!key.startsWith(`${NAMESPACE}:`)) continue;
+        raw.set(key.slice(NAMESPACE.length + 1), decode(value));
+    }
+    return raw;
+}
+
+function decode(value: string): unknown {
+    const trimmed = value.trim();
+    if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return value;
+    try {
+        return JSON.parse(trimmed) as unknown;
+    } catch {
+        return value;
+    }
+}
+
+/**
+ * Reads and validates the stack config. Throws a ConfigError listing every problem (key, value,
+ * what is allowed) so a user fixes them all in one pass.
+ */
+export function loadConfig(projectDir: string = process.cwd()): StackConfig {
+    const raw = rawConfig();
+    const problems: string[] = [];
+    const settingsKeys = Object.values(targets).map((t) => t.settingsKey);
+    const known = [...Object.keys(topLevel), ...settingsKeys];
+
+    for (const key of raw.keys()) {
+        if (!known.includes(key)) problems.push(`${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+    }
+
+    const parsed: Partial<TopLevel> = {};
+    for (const [key, schema] of Object.entries(topLevel) as [keyof TopLevel, z.ZodType][]) {
+        const value = raw.get(key);
+        const result = schema.safeParse(value);
+        if (result.success) {
+            (parsed as Record<string, unknown>)[key] = result.data;
+        } else {
+            const shown = SECRET_KEYS.has(key) ? "[secret]" : value;
+            problems.push(...describeIssues(`${NAMESPACE}:${key}`, schema, shown, result.error.issues));
+        }
+    }
+    if ((parsed.registryPassword === undefined) !== (parsed.registryUsername === undefined)) {
+        problems.push(`${NAMESPACE}:registryUsername / ${NAMESPACE}:registryPassword: give both or neither`);
+    }
+
+    let bindTarget: (() => Promise<BoundTarget>) | undefined;
+    if (parsed.target !== undefined) {
+        const entry = targets[parsed.target];
+        const check = entry.check(raw.get(entry.settingsKey));
+        if (check.ok) bindTarget = check.bind;
+        else problems.push(...describeIssues(`${NAMESPACE}:${entry.settingsKey}`, check.schema, raw.get(entry.settingsKey), check.issues));
+    }
+
+    const apps = (parsed.apps ?? []).map((app) => resolveApp(app, parsed.platform ?? "linux/amd64", projectDir));
+    apps.forEach((app, i) => problems.push(...checkBuildPaths(app, i, projectDir)));
+
+    if (problems.length > 0 || parsed.target === undefined || bindTarget === undefined || parsed.namespace === undefined) {
+        throw new ConfigError(problems);
+    }
+    return {
+        target: parsed.target,
+        apps,
+        namespace: parsed.namespace,
+        renderDir: parsed.renderDir,
+        registryAuth:
+            parsed.registryUsername !== undefined && parsed.registryPassword !== undefined
+                ? { username: parsed.registryUsername, password: pulumi.secret(parsed.registryPassword) }
+                : undefined,
+        bindTarget,
+    };
+}
+
+function resolveApp(app: AppSettings, defaultPlatform: string, projectDir: string): ResolvedApp {
+    const context = path.normalize(app.context ?? path.join("apps", app.name));
+    const relative = path.isAbsolute(context) ? path.relative(projectDir, context) || "." : context;
+    return { ...app, context: relative, dockerfilePath: path.join(relative, app.dockerfile), platform: app.platform ?? defaultPlatform };
+}
+
+function checkBuildPaths(app: ResolvedApp, index: number, projectDir: string): string[] {
+    const key = `${NAMESPACE}:apps[${index}]`;
+    const contextDir = path.resolve(projectDir, app.context);
+    if (!fs.existsSync(contextDir) || !fs.statSync(contextDir).isDirectory()) {
+        return [`${key}.context = ${JSON.stringify(app.context)}: must be a directory (relative to the project) holding the app's Dockerfile`];
+    }
+    if (!fs.existsSync(path.resolve(projectDir, app.dockerfilePath))) {
+        return [`${key}.dockerfile = ${JSON.stringify(app.dockerfile)}: no such file in ${app.context}; give the Dockerfile's path relative to the context`];
+    }
+    return [];
+}

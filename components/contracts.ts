@@ -1,0 +1,62 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Username and password for one registry server. Always carried inside a secret Output. */
+export interface RegistryCredentials {
+    server: string;
+    username: string;
+    password: string;
+}
+
+/**
+ * What a cluster needs before it can pull from a registry:
+ * - `anonymous`: nothing (a registry the nodes reach without credentials);
+ * - `pullSecret`: a `kubernetes.io/dockerconfigjson` Secret in each namespace, named in imagePullSecrets;
+ * - `iamGrant`: a cloud role for the cluster's node identity; only a cluster of the same `cloud` can apply it.
+ */
+export type PullAccess =
+    | { kind: "anonymous" }
+    | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> }
+    | { kind: "iamGrant"; cloud: string; role: string; scope: pulumi.Output<string> };
+
+/** The registry contract: every target's registry component implements it. */
+export interface Registry {
+    /** Host (and port) that `docker push` talks to, e.g. `myacr.azurecr.io` or `localhost:5001`. */
+    readonly server: pulumi.Output<string>;
+    /** Credentials for pushing, as a secret Output; undefined when the registry takes anonymous pushes. */
+    readonly pushCredentials: pulumi.Output<RegistryCredentials> | undefined;
+    /** What a cluster must be given to pull from this registry. */
+    readonly pullAccess: PullAccess;
+    /** Full repository name (no tag, no digest) that holds `app`'s images. */
+    repository(app: string): pulumi.Output<string>;
+}
+
+/** What the App component needs from a cluster once pull access has been applied to a namespace. */
+export interface PullGrant {
+    /** Resources the workloads must wait for (a role assignment, a pull Secret), so a first rollout never races them. */
+    dependsOn: pulumi.Resource[];
+    /** Names of pull Secrets to list in the pod spec's imagePullSecrets; empty when none is needed. */
+    imagePullSecrets: pulumi.Output<string>[];
+}
+
+/** The cluster contract: every target's cluster component implements it. */
+export interface Cluster {
+    /** Provider for every Kubernetes object stevedore creates on this cluster. */
+    readonly provider: k8s.Provider;
+    /** Applies `access` for workloads in `namespace` and says what those workloads must reference or wait for. */
+    grantPull(access: PullAccess, namespace: pulumi.Output<string>): PullGrant;
+}
+
+/** Inputs every registry implementation receives. */
+export interface RegistryArgs {
+    /** App names that need a repository. */
+    apps: string[];
+    /** Username/password from `stevedore:registryUsername` / `stevedore:registryPassword`, when set. */
+    auth?: { username: string; password: pulumi.Output<string> };
+}
+
+/** Inputs every cluster implementation receives. */
+export interface ClusterArgs {
+    /** When set, manifests are written to this directory instead of being applied (GitOps render mode). */
+    renderDir?: string;
+}

@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { Cluster, ClusterArgs, Registry, RegistryArgs } from "./contracts";
+import { localSettingsSchema } from "./local/settings";
+
+/** What a target folder's index module exports: how to make its registry and its cluster. */
+export interface TargetModule<S> {
+    createRegistry(name: string, args: RegistryArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createCluster(name: string, args: ClusterArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+}
+
+/** A target whose settings have been validated: it only needs its module loaded to build things. */
+export interface BoundTarget {
+    createRegistry(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createCluster(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+}
+
+export type SettingsCheck =
+    | { ok: true; bind: () => Promise<BoundTarget> }
+    | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
+
+/** A row of the target table; `check` validates the target's own settings block. */
+export interface TargetEntry {
+    /** Stack config key (under `stevedore:`) that holds this target's settings. */
+    settingsKey: string;
+    check(raw: unknown): SettingsCheck;
+}
+
+/** Pairs a settings schema with the module that consumes it, so the settings type never leaks out as `unknown`. */
+function defineTarget<S>(settingsKey: string, schema: z.ZodType<S>, load: () => Promise<TargetModule<S>>): TargetEntry {
+    return {
+        settingsKey,
+        check(raw) {
+            const parsed = schema.safeParse(raw);
+            if (!parsed.success) return { ok: false, issues: parsed.error.issues, schema };
+            const settings = parsed.data;
+            return {
+                ok: true,
+                bind: async () => {
+                    const module = await load();
+                    return {
+                        createRegistry: (name, args, opts) => module.createRegistry(name, args, settings, opts),
+                        createCluster: (name, args, opts) => module.createCluster(name, args, settings, opts),
+                    };
+                },
+            };
+        },
+    };
+}
+
+/**
+ * The one place that maps `stevedore:target` to implementations. Modules load lazily so a stack
+ * only loads its own cloud's SDK. Adding a target: a folder under components/ and a row here.
+ */
+export const targets = {
+    local: defineTarget("local", localSettingsSchema, () => import("./local")),
+} satisfies Record<string, TargetEntry>;
+
+export type TargetName = keyof typeof targets;
+export const targetNames = Object.keys(targets) as [TargetName, ...TargetName[]];

@@ -1,0 +1,47 @@
+import { App } from "./components/app/app";
+import { AppNamespace } from "./components/app/namespace";
+import { loadConfig } from "./components/config/load";
+import { AppImage } from "./components/image/appImage";
+
+/** The stevedore program: config, target, registry, cluster, apps, outputs. */
+export = async () => {
+    // 1. Config: parsed and validated before anything is registered.
+    const config = loadConfig();
+
+    // 2. Target: the registry and cluster implementations for `stevedore:target`.
+    const target = await config.bindTarget();
+
+    // 3. Registry: one repository per app.
+    const registry = target.createRegistry("registry", { apps: config.apps.map((a) => a.name), auth: config.registryAuth });
+
+    // 4. Cluster: a Kubernetes provider (or a renderer), and pull access to the registry.
+    const cluster = target.createCluster("cluster", { renderDir: config.renderDir });
+    const namespace = new AppNamespace("namespace", { name: config.namespace, provider: cluster.provider });
+    const pull = cluster.grantPull(registry.pullAccess, namespace.name);
+
+    // 5. Apps: build and push each image, then deploy it by digest.
+    const apps = config.apps.map((settings) => {
+        const image = new AppImage(settings.name, {
+            context: settings.context,
+            dockerfile: settings.dockerfilePath,
+            buildArgs: settings.buildArgs,
+            target: settings.buildTarget,
+            platform: settings.platform,
+            cacheFrom: settings.cacheFrom,
+            repository: registry.repository(settings.name),
+            credentials: registry.pushCredentials,
+        });
+        const app = new App(settings.name, { settings, image: image.ref, namespace: namespace.name, provider: cluster.provider, pull });
+        return [settings.name, { image: image.ref, url: app.url, externalUrl: app.externalUrl }] as const;
+    });
+
+    // 6. Outputs.
+    return {
+        target: config.target,
+        registry: registry.server,
+        namespace: namespace.name,
+        apps: Object.fromEntries(apps),
+        renderedTo: config.renderDir,
+    };
+};
+

@@ -1,0 +1,96 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockOptions, RecordingMocks, Registered } from "./mocks";
+
+/** Stack config as a test writes it: values are encoded the way the engine hands them to the program. */
+export type TestConfig = Record<string, unknown>;
+
+export interface ProgramRun {
+    outputs: Record<string, unknown>;
+    resources: Registered[];
+    /** Registered resources of one type token. */
+    ofType(type: string): Registered[];
+    /** The one resource of `type` named `name`; throws if missing. */
+    get(type: string, name: string): Registered;
+    /** Dependencies each resource was registered with, by resource name. */
+    dependsOn: Map<string, string[]>;
+}
+
+/** Resolves every Output inside `value` (deeply), the way the engine would before saving outputs. */
+export async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Resource.isInstance(value)) return value;
+    if (pulumi.Output.isInstance(value)) {
+        const inner = await new Promise<unknown>((resolve) => value.apply((v) => resolve(v)));
+        return resolveDeep(inner);
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+    if (value !== null && typeof value === "object") {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+function encodeConfig(config: TestConfig): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [key.includes(":") ? key : `stevedore:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
+}
+
+/**
+ * Runs the real program (index.ts) under Pulumi mocks with `config` as the stack config, waits
+ * for every registration to finish and returns what reached the providers.
+ */
+export async function runProgram(config: TestConfig, options: MockOptions = {}, secretKeys: string[] = []): Promise<ProgramRun> {
+    const mocks = new RecordingMocks(options);
+    await pulumi.runtime.setMocks(mocks, "stevedore", "test", false);
+    pulumi.runtime.setAllConfig(encodeConfig(config), secretKeys.map((k) => (k.includes(":") ? k : `stevedore:${k}`)));
+
+    const dependsOn = recordDependencies();
+
+    // Imported here, after the mocks, because the program module loads the SDKs.
+    const program = (await import("../../index")).default as () => Promise<Record<string, unknown>>;
+    const outputs = record(await resolveDeep(await program()));
+    await pulumi.runtime.disconnect();
+
+    const resources = mocks.resources;
+    return {
+        outputs,
+        resources,
+        dependsOn,
+        ofType: (type) => resources.filter((r) => r.type === type),
+        get: (type, name) => {
+            const found = resources.find((r) => r.type === type && r.name === name);
+            if (found === undefined) throw new Error(`no ${type} named ${name}; have: ${resources.map((r) => `${r.type} ${r.name}`).join(", ")}`);
+            return found;
+        },
+    };
+}
+
+/** The slice of the mock monitor we wrap: each registration request and the URNs it depends on. */
+interface RegisterRequest {
+    getName(): string;
+    getDependenciesList(): string[];
+}
+interface MonitorWithRegister {
+    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+}
+
+/**
+ * Records each resource's dependencies (explicit dependsOn and those implied by its inputs) by
+ * name. The mocks API does not pass them on, so the in-process mock monitor is wrapped instead.
+ */
+function recordDependencies(): Map<string, string[]> {
+    const dependsOn = new Map<string, string[]>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister | undefined;
+    if (monitor === undefined) throw new Error("mocks are not installed");
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        dependsOn.set(req.getName(), req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn));
+        return register(req, callback);
+    };
+    return dependsOn;
+}
+
+function record(value: unknown): Record<string, unknown> {
+    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : {};
+}
