@@ -81,7 +81,7 @@ function allowedText(issue: z.core.$ZodIssue): string {
         case "invalid_value":
             return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
         case "invalid_type":
-            return `must be ${issue.expected === "object" ? "a map" : `a ${issue.expected}`}`;
+            return `must be ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
         case "too_small":
             return issue.origin === "array"
                 ? `must list at least ${String(issue.minimum)} item(s)`

@@ -91,3 +91,18 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return handler(inputs);
     }
 }
+
+/** The signature key the engine's wire format uses to mark a secret value. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_MARK = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether a recorded input value arrived at the provider marked as a secret. */
+export function isSecret(value: unknown): boolean {
+    return record(value)[SECRET_SIG] === SECRET_MARK;
+}
+
+/** The plain value inside a recorded secret; throws if the value was not marked secret. */
+export function unsecret(value: unknown): unknown {
+    if (!isSecret(value)) throw new Error(`expected a secret, got plain ${JSON.stringify(value)}`);
+    return record(value).value;
+}

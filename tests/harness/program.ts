@@ -41,7 +41,36 @@ function encodeConfig(config: TestConfig): Record<string, string> {
  * for every registration to finish and returns what reached the providers.
  */
 export async function runProgram(config: TestConfig, options: MockOptions = {}, secretKeys: string[] = []): Promise<ProgramRun> {
+    return run(new RecordingMocks(options), config, secretKeys);
+}
+
+/** A program run that must fail: the error it failed with, and what it registered before failing. */
+export interface FailedRun {
+    error: Error;
+    resources: Registered[];
+}
+
+/** Runs the program expecting it to throw; fails the test if it succeeds. */
+export async function runFailing(config: TestConfig, options: MockOptions = {}, secretKeys: string[] = []): Promise<FailedRun> {
     const mocks = new RecordingMocks(options);
+    // An error thrown inside an apply does not reject the program's promise: the engine sees it as
+    // an unhandled rejection and fails the update. Catch it the same way.
+    let onUnhandled: ((reason: unknown) => void) | undefined;
+    const unhandled = new Promise<never>((_, reject) => {
+        onUnhandled = reject;
+        process.on("unhandledRejection", reject);
+    });
+    try {
+        await Promise.race([run(mocks, config, secretKeys), unhandled]);
+    } catch (error) {
+        return { error: error instanceof Error ? error : new Error(String(error)), resources: mocks.resources };
+    } finally {
+        if (onUnhandled !== undefined) process.off("unhandledRejection", onUnhandled);
+    }
+    throw new Error("the program succeeded, but this config should have been rejected");
+}
+
+async function run(mocks: RecordingMocks, config: TestConfig, secretKeys: string[]): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(mocks, "stevedore", "test", false);
     pulumi.runtime.setAllConfig(encodeConfig(config), secretKeys.map((k) => (k.includes(":") ? k : `stevedore:${k}`)));
 

@@ -1,0 +1,103 @@
+import * as assert from "assert";
+import { runFailing, runProgram } from "./harness/program";
+import { stackConfig, withConfig } from "./harness/stacks";
+
+const dev = stackConfig("dev");
+
+/** Runs `config`, expects a config error, checks nothing was registered and returns the message. */
+async function rejected(config: Record<string, unknown>, secretKeys: string[] = []): Promise<string> {
+    const { error, resources } = await runFailing(config, {}, secretKeys);
+    assert.strictEqual(error.name, "ConfigError", `expected a ConfigError, got ${error.stack ?? error.message}`);
+    assert.deepStrictEqual(resources.map((r) => `${r.type} ${r.name}`), [], "a bad config must register nothing");
+    return error.message;
+}
+
+function apps(config: Record<string, unknown>): Record<string, unknown>[] {
+    return config["stevedore:apps"] as Record<string, unknown>[];
+}
+
+describe("stack config", () => {
+    it("accepts the shipped dev stack and fills every default", async () => {
+        const run = await runProgram(dev);
+        const deploy = run.get("kubernetes:apps/v1:Deployment", "backend-deploy");
+        const spec = deploy.inputs.spec as { replicas: number; template: { spec: { containers: { ports: { containerPort: number }[]; readinessProbe: { httpGet: { path: string } } }[] } } };
+        assert.strictEqual(spec.replicas, 2);
+        assert.strictEqual(spec.template.spec.containers[0].ports[0].containerPort, 8080);
+        assert.strictEqual(spec.template.spec.containers[0].readinessProbe.httpGet.path, "/healthz");
+    });
+
+    it("rejects a typo inside an app entry instead of deploying the default", async () => {
+        const message = await rejected(withConfig(dev, (c) => (apps(c)[0].replcas = 3)));
+        assert.match(message, /stevedore:apps\[0\]\.replcas = 3: unknown key; allowed keys here: name, context, .*replicas/);
+    });
+
+    it("rejects an unknown target, listing the allowed ones", async () => {
+        const message = await rejected(withConfig(dev, (c) => (c["stevedore:target"] = "heroku")));
+        assert.match(message, /stevedore:target = "heroku": must be one of "local"/);
+    });
+
+    it("rejects a missing target and missing apps", async () => {
+        const message = await rejected({ "stevedore:local": {} });
+        assert.match(message, /stevedore:target = nothing \(the key is missing\)/);
+        assert.match(message, /stevedore:apps = nothing \(the key is missing\): must be a list/);
+    });
+
+    it("rejects an unknown top-level key", async () => {
+        const message = await rejected(withConfig(dev, (c) => (c["stevedore:namepsace"] = "x")));
+        assert.match(message, /stevedore:namepsace: unknown key; allowed keys: .*stevedore:namespace/);
+    });
+
+    it("reports every bad value at once, each with key, value and what is allowed", async () => {
+        const message = await rejected(
+            withConfig(dev, (c) => {
+                Object.assign(apps(c)[0], { replicas: 0, port: 70000, expose: "public", healthPath: "healthz" });
+                Object.assign(apps(c)[1], { name: "Front_End", resources: { limits: { memory: "lots" } } });
+            }),
+        );
+        assert.match(message, /stevedore:apps\[0\]\.replicas = 0: must be >= 1/);
+        assert.match(message, /stevedore:apps\[0\]\.port = 70000: must be <= 65535/);
+        assert.match(message, /stevedore:apps\[0\]\.expose = "public": must be one of "none", "loadBalancer", "ingress"/);
+        assert.match(message, /stevedore:apps\[0\]\.healthPath = "healthz": must start with '\/'/);
+        assert.match(message, /stevedore:apps\[1\]\.name = "Front_End": must be a DNS label/);
+        assert.match(message, /stevedore:apps\[1\]\.resources\.limits\.memory = "lots": must be a Kubernetes quantity/);
+    });
+
+    it("rejects duplicate app names", async () => {
+        const message = await rejected(withConfig(dev, (c) => (apps(c)[1].name = "backend")));
+        assert.match(message, /stevedore:apps\[1\]\.name = "backend": is used by another app/);
+    });
+
+    it("rejects a wrongly typed value", async () => {
+        const message = await rejected(withConfig(dev, (c) => (apps(c)[0].replicas = "2")));
+        assert.match(message, /stevedore:apps\[0\]\.replicas = "2": must be a number/);
+    });
+
+    it("requires an ingress block with expose: ingress, and only then", async () => {
+        let message = await rejected(withConfig(dev, (c) => (apps(c)[0].expose = "ingress")));
+        assert.match(message, /stevedore:apps\[0\]\.ingress = nothing \(the key is missing\): is required when expose is "ingress"/);
+        message = await rejected(withConfig(dev, (c) => (apps(c)[0].ingress = { host: "api.example.com" })));
+        assert.match(message, /stevedore:apps\[0\]\.expose = nothing \(the key is missing\): must be "ingress" when an ingress block is given/);
+    });
+
+    it("rejects a build context that does not exist, naming the key", async () => {
+        const message = await rejected(withConfig(dev, (c) => (apps(c)[0].context = "apps/nope")));
+        assert.match(message, /stevedore:apps\[0\]\.context = "apps\/nope": must be a directory/);
+    });
+
+    it("rejects a Dockerfile that is not in the context", async () => {
+        const message = await rejected(withConfig(dev, (c) => (apps(c)[0].dockerfile = "Dockerfile.prod")));
+        assert.match(message, /stevedore:apps\[0\]\.dockerfile = "Dockerfile.prod": no such file in apps\/backend/);
+    });
+
+    it("checks the target's own settings block", async () => {
+        const message = await rejected(withConfig(dev, (c) => (c["stevedore:local"] = { registry: { mode: "existing", port: 80 } })));
+        assert.match(message, /stevedore:local\.registry\.port = 80: must be >= 1024/);
+        assert.match(message, /stevedore:local\.registry\.address = nothing \(the key is missing\): is required when mode is "existing"/);
+    });
+
+    it("needs both registry username and password, and never echoes the password", async () => {
+        const message = await rejected(withConfig(dev, (c) => (c["stevedore:registryPassword"] = "hunter2-secret")), ["registryPassword"]);
+        assert.match(message, /stevedore:registryUsername \/ stevedore:registryPassword: give both or neither/);
+        assert.doesNotMatch(message, /hunter2/);
+    });
+});
