@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { compareSync } from "bcryptjs";
 import { podSpec } from "./harness/k8s";
 import { isSecret, unsecret } from "./harness/mocks";
 import { runProgram } from "./harness/program";
@@ -82,9 +83,33 @@ describe("local target", () => {
         }
     });
 
+    it("with registry credentials: the registry container itself requires them (htpasswd, stable across runs)", async () => {
+        const config = withConfig(dev, (c) => {
+            c["stevedore:registryUsername"] = "ci";
+            c["stevedore:registryPassword"] = "s3cret-pw";
+        });
+        const htpasswd = async () => {
+            const container = (await runProgram(config, {}, ["registryPassword"])).get(CONTAINER, "registry-container").inputs;
+            assert.deepStrictEqual(container.envs, ["REGISTRY_AUTH=htpasswd", "REGISTRY_AUTH_HTPASSWD_REALM=stevedore", "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd"]);
+            // The upload list reaches the provider as a secret because its content is one.
+            const [upload] = unsecret(container.uploads) as { file: string; content: string }[];
+            assert.strictEqual(upload.file, "/auth/htpasswd");
+            return upload.content;
+        };
+        const line = await htpasswd();
+        const [user, hash] = line.trim().split(":");
+        assert.strictEqual(user, "ci");
+        assert.match(hash, /^\$2b\$10\$/);
+        assert.ok(compareSync("s3cret-pw", hash), "the hash must verify the configured password");
+        assert.ok(!compareSync("other", hash));
+        // A new salt on every run would replace the registry container on every `pulumi up`.
+        assert.strictEqual(await htpasswd(), line);
+    });
+
     it("without credentials: no pull secret and no imagePullSecrets", async () => {
         const run = await runProgram(dev);
         assert.deepStrictEqual(run.ofType("kubernetes:core/v1:Secret"), []);
+        assert.strictEqual(run.get(CONTAINER, "registry-container").inputs.uploads, undefined);
         for (const d of run.ofType("kubernetes:apps/v1:Deployment")) assert.strictEqual(podSpec(d).imagePullSecrets, undefined);
     });
 });

@@ -1,10 +1,21 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { htpasswdLine } from "./htpasswd";
 import { LocalSettings } from "./settings";
 
 /** Port the `registry:2` image listens on inside its container. */
 const REGISTRY_PORT = 5000;
+const HTPASSWD_PATH = "/auth/htpasswd";
+
+/** Environment and files that make the registry container require `auth` (htpasswd, bcrypt). */
+function authSettings(auth: RegistryArgs["auth"]): Pick<docker.ContainerArgs, "envs" | "uploads"> {
+    if (auth === undefined) return {};
+    return {
+        envs: ["REGISTRY_AUTH=htpasswd", "REGISTRY_AUTH_HTPASSWD_REALM=stevedore", `REGISTRY_AUTH_HTPASSWD_PATH=${HTPASSWD_PATH}`],
+        uploads: [{ file: HTPASSWD_PATH, content: pulumi.secret(auth.password.apply((password) => htpasswdLine(auth.username, password))) }],
+    };
+}
 
 /**
  * A registry on the developer's machine: a `registry:2` container that stevedore runs (published
@@ -37,8 +48,9 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
                     name: cfg.containerName,
                     image: image.imageId,
                     restart: "unless-stopped",
-                    // Loopback only: the registry takes anonymous pushes, so it must not face the network.
+                    // Loopback only: a development registry must not face the network.
                     ports: [{ internal: REGISTRY_PORT, external: cfg.port, ip: "127.0.0.1" }],
+                    ...authSettings(args.auth),
                     networksAdvanced: cfg.network === undefined ? undefined : [{ name: cfg.network }],
                     labels: [{ label: "app.kubernetes.io/managed-by", value: "stevedore" }],
                 },
