@@ -36,7 +36,7 @@ suite() {
     echo "=== $name: exit $status"
 }
 
-suite apps node node --test apps/backend/test/ apps/frontend/test/
+suite apps node node --test apps/*/test/*.test.js
 suite typecheck check npx tsc --noEmit -p tsconfig.json
 if [ -f eslint.config.mjs ]; then suite lint check npx eslint .; fi
 suite unit mocha npx mocha --reporter spec
