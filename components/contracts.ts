@@ -17,7 +17,7 @@ export interface RegistryCredentials {
 export type PullAccess =
     | { kind: "anonymous" }
     | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> }
-    | { kind: "iamGrant"; cloud: string; role: string; scope: pulumi.Output<string> };
+    | { kind: "iamGrant"; cloud: string; role: pulumi.Input<string>; scope: pulumi.Output<string> };
 
 /** The registry contract: every target's registry component implements it. */
 export interface Registry {
@@ -53,10 +53,14 @@ export interface RegistryArgs {
     apps: string[];
     /** Username/password from `stevedore:registryUsername` / `stevedore:registryPassword`, when set. */
     auth?: { username: string; password: pulumi.Output<string> };
+    /** Read-only username/password from `stevedore:pullUsername` / `stevedore:pullPassword`, for the cluster's pull Secret. */
+    pullAuth?: { username: string; password: pulumi.Output<string> };
 }
 
 /** Inputs every cluster implementation receives. */
 export interface ClusterArgs {
     /** When set, manifests are written to this directory instead of being applied (GitOps render mode). */
     renderDir?: string;
+    /** Inline kubeconfig contents from `stevedore:kubeconfig`, as a secret; config parsing allows it only with a cluster kind that reads it. */
+    kubeconfig?: pulumi.Output<string>;
 }

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Cluster, ClusterArgs, Registry, RegistryArgs } from "./contracts";
+import { genericRegistrySchema, kubeconfigClusterSchema } from "./generic/settings";
+import { gcpSettingsSchema } from "./gcp/settings";
+import { awsSettingsSchema } from "./aws/settings";
+import { azureSettingsSchema } from "./azure/settings";
 import { localSettingsSchema } from "./local/settings";
 
 /** What a target folder's index module exports: how to make its registry and its cluster. */
@@ -54,7 +58,54 @@ function defineTarget<S>(settingsKey: string, schema: z.ZodType<S>, load: () => 
  */
 export const targets = {
     local: defineTarget("local", localSettingsSchema, () => import("./local")),
+    eks: defineTarget("aws", awsSettingsSchema, () => import("./aws")),
+    gke: defineTarget("gcp", gcpSettingsSchema, () => import("./gcp")),
+    aks: defineTarget("azure", azureSettingsSchema, () => import("./azure")),
 } satisfies Record<string, TargetEntry>;
 
 export type TargetName = keyof typeof targets;
 export const targetNames = Object.keys(targets) as [TargetName, ...TargetName[]];
+
+export type RegistryFactory = BoundTarget["createRegistry"];
+export type ClusterFactory = BoundTarget["createCluster"];
+
+/** Facts from other stack keys that a registry or cluster kind's settings rules depend on. */
+export interface KindContext {
+    /** `stevedore:registryUsername` / `registryPassword` are set. */
+    pushAuth: boolean;
+    /** `stevedore:pullUsername` / `pullPassword` are set. */
+    pullAuth: boolean;
+    /** `stevedore:kubeconfig` (inline contents) is set. */
+    inlineKubeconfig: boolean;
+    /** Directory that relative paths in settings are resolved against. */
+    projectDir: string;
+}
+
+/** A row of a kind table: validates an override block and, once valid, binds its factory. */
+export interface KindEntry<F> {
+    check(raw: unknown, context: KindContext): { ok: true; bind: () => Promise<F> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
+}
+
+function defineKind<S, F>(schema: (context: KindContext) => z.ZodType<S>, load: () => Promise<(settings: S) => F>): KindEntry<F> {
+    return {
+        check(raw, context) {
+            const checked = schema(context);
+            const parsed = checked.safeParse(raw);
+            if (!parsed.success) return { ok: false, issues: parsed.error.issues, schema: checked };
+            const settings = parsed.data;
+            return { ok: true, bind: async () => (await load())(settings) };
+        },
+    };
+}
+
+/**
+ * Kinds of the optional `stevedore:registry` / `stevedore:cluster` keys, which replace the target's
+ * registry or cluster so any registry combines with any cluster. Lazily loaded, like targets.
+ */
+export const registryKinds = {
+    generic: defineKind(genericRegistrySchema, async () => (await import("./generic")).registryFactory),
+} satisfies Record<string, KindEntry<RegistryFactory>>;
+
+export const clusterKinds = {
+    kubeconfig: defineKind(kubeconfigClusterSchema, async () => (await import("./generic")).clusterFactory),
+} satisfies Record<string, KindEntry<ClusterFactory>>;

@@ -76,12 +76,15 @@ export function describeIssues(root: string, schema: z.ZodType, input: unknown, 
     });
 }
 
+/** How a user would say the expected type. */
+const TYPE_NAMES: Record<string, string> = { object: "a map", array: "a list", int: "a whole number", number: "a number", boolean: "true or false" };
+
 function allowedText(issue: z.core.$ZodIssue): string {
     switch (issue.code) {
         case "invalid_value":
             return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
         case "invalid_type":
-            return `must be ${issue.expected === "object" ? "a map" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
+            return `must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}`;
         case "too_small":
             return issue.origin === "array"
                 ? `must list at least ${String(issue.minimum)} item(s)`

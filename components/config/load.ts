@@ -5,6 +5,7 @@ import { z } from "zod";
 import { BoundTarget, TargetName, targetNames, targets } from "../targets";
 import { AppSettings, appsSchema, dnsLabel } from "./app";
 import { ConfigError, describeIssues } from "./errors";
+import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
 
 const NAMESPACE = "stevedore";
 
@@ -19,12 +20,17 @@ export interface ResolvedApp extends AppSettings {
 
 /** The whole stack config, parsed and validated once, before any resource is registered. */
 export interface StackConfig {
-    target: TargetName;
+    /** The target; absent when `stevedore:registry` and `stevedore:cluster` replace both of its halves. */
+    target?: TargetName;
     apps: ResolvedApp[];
     namespace: string;
     renderDir?: string;
     registryAuth?: { username: string; password: pulumi.Output<string> };
-    /** Loads the target's module with its validated settings. */
+    /** Read-only pull credentials from `stevedore:pullUsername` / `stevedore:pullPassword`. */
+    pullAuth?: { username: string; password: pulumi.Output<string> };
+    /** Inline kubeconfig contents from `stevedore:kubeconfig`, as a secret. */
+    kubeconfig?: pulumi.Output<string>;
+    /** Loads the target's module with its validated settings, with `stevedore:registry` / `stevedore:cluster` overrides applied. */
     bindTarget: () => Promise<BoundTarget>;
 }
 
@@ -32,18 +38,25 @@ const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { mess
 
 /** Schemas of the top-level keys; a target's own settings key is checked by that target's schema. */
 const topLevel = {
-    target: z.enum(targetNames),
+    target: z.enum(targetNames).optional(),
     apps: appsSchema,
     namespace: dnsLabel.default("stevedore"),
     platform: platform.default("linux/amd64"),
     renderDir: z.string().min(1).optional(),
     registryUsername: z.string().min(1).optional(),
     registryPassword: z.string().min(1).optional(),
+    pullUsername: z.string().min(1).optional(),
+    pullPassword: z.string().min(1).optional(),
+    // A JSON kubeconfig arrives decoded into a map; the provider takes either form as text.
+    kubeconfig: z.preprocess(
+        (v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v),
+        z.string().regex(/"?clusters"?\s*:/, { message: "must be a kubeconfig's contents (pulumi config set --secret stevedore:kubeconfig < file); for a file path use stevedore:cluster.path" }),
+    ).optional(),
 };
 type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> };
 
 /** Keys whose values are never echoed in an error message. */
-const SECRET_KEYS = new Set(["registryPassword"]);
+const SECRET_KEYS = new Set(["registryPassword", "pullPassword", "kubeconfig"]);
 
 /** Every `stevedore:*` key of the stack, objects decoded from the JSON the engine hands us. */
 function rawConfig(): Map<string, unknown> {
@@ -73,7 +86,7 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const raw = rawConfig();
     const problems: string[] = [];
     const settingsKeys = Object.values(targets).map((t) => t.settingsKey);
-    const known = [...Object.keys(topLevel), ...settingsKeys];
+    const known = [...Object.keys(topLevel), ...OVERRIDE_KEYS, ...settingsKeys];
 
     for (const key of raw.keys()) {
         if (!known.includes(key)) problems.push(`${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
@@ -93,6 +106,19 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     if ((parsed.registryPassword === undefined) !== (parsed.registryUsername === undefined)) {
         problems.push(`${NAMESPACE}:registryUsername / ${NAMESPACE}:registryPassword: give both or neither`);
     }
+    if ((parsed.pullPassword === undefined) !== (parsed.pullUsername === undefined)) {
+        problems.push(`${NAMESPACE}:pullUsername / ${NAMESPACE}:pullPassword: give both or neither`);
+    }
+    const overrides = checkOverrides(raw, {
+        pushAuth: parsed.registryUsername !== undefined || parsed.registryPassword !== undefined,
+        pullAuth: parsed.pullUsername !== undefined || parsed.pullPassword !== undefined,
+        inlineKubeconfig: parsed.kubeconfig !== undefined,
+        projectDir,
+    });
+    problems.push(...overrides.problems);
+    if (raw.get("target") === undefined && !(raw.has("registry") && raw.has("cluster"))) {
+        problems.push(`${NAMESPACE}:target = nothing (the key is missing): must be one of ${targetNames.map((t) => JSON.stringify(t)).join(", ")} (it may be left out only when both ${NAMESPACE}:registry and ${NAMESPACE}:cluster are set)`);
+    }
 
     let bindTarget: (() => Promise<BoundTarget>) | undefined;
     if (parsed.target !== undefined) {
@@ -105,7 +131,7 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const apps = (parsed.apps ?? []).map((app) => resolveApp(app, parsed.platform ?? "linux/amd64", projectDir));
     apps.forEach((app, i) => problems.push(...checkBuildPaths(app, i, projectDir)));
 
-    if (problems.length > 0 || parsed.target === undefined || bindTarget === undefined || parsed.namespace === undefined) {
+    if (problems.length > 0 || parsed.namespace === undefined) {
         throw new ConfigError(problems);
     }
     return {
@@ -117,7 +143,12 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
             parsed.registryUsername !== undefined && parsed.registryPassword !== undefined
                 ? { username: parsed.registryUsername, password: pulumi.secret(parsed.registryPassword) }
                 : undefined,
-        bindTarget,
+        pullAuth:
+            parsed.pullUsername !== undefined && parsed.pullPassword !== undefined
+                ? { username: parsed.pullUsername, password: pulumi.secret(parsed.pullPassword) }
+                : undefined,
+        kubeconfig: parsed.kubeconfig === undefined ? undefined : pulumi.secret(parsed.kubeconfig),
+        bindTarget: composeTarget(bindTarget, overrides),
     };
 }
 

@@ -18,7 +18,7 @@ export class LocalCluster extends ClusterBase {
 
     protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
         throw new Error(
-            `the local cluster cannot apply a ${access.cloud} IAM grant (${access.role}); use a registry the cluster can pull from anonymously or with a pull secret`,
+            `the local cluster cannot apply a ${access.cloud} IAM grant; use a registry it can pull from anonymously or with a pull secret (stevedore:registry, kind generic)`,
         );
     }
 }

@@ -1,0 +1,86 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterBase } from "../kube/clusterBase";
+import { clusterProvider } from "../kube/provider";
+import { EksConnection, eksKubeconfigOutput } from "./kubeconfig";
+import { NewEksCluster } from "./newCluster";
+import { awsProvider, partitionOf } from "./provider";
+import { AwsSettings } from "./settings";
+
+/**
+ * An EKS cluster: one stevedore attaches to by name, or one it creates. Kubernetes access goes
+ * through `aws eks get-token`; pulls from ECR go through the nodes' IAM role.
+ */
+export class EksCluster extends ClusterBase {
+    public readonly provider: k8s.Provider;
+    /** Name of the EKS cluster. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** Kubeconfig whose user runs `aws eks get-token` (secret); undefined in render mode. */
+    public readonly kubeconfig: pulumi.Output<string> | undefined;
+    /** IAM role of the nodes, where pull grants go; undefined when attaching without `nodeRoleName`. */
+    public readonly nodeRoleName: pulumi.Output<string> | undefined;
+    private readonly aws: aws.Provider;
+    private grantCount = 0;
+
+    constructor(name: string, args: ClusterArgs, settings: AwsSettings, opts?: pulumi.ComponentResourceOptions) {
+        super("stevedore:aws:Cluster", name, opts);
+        this.aws = awsProvider(`${name}-aws`, settings, this);
+        const cfg = settings.cluster;
+        const identity = { region: settings.region, profile: settings.profile, roleArn: cfg.authRoleArn };
+
+        let connection: pulumi.Output<EksConnection> | undefined;
+        if (cfg.mode === "existing") {
+            this.clusterName = pulumi.output(cfg.name);
+            this.nodeRoleName = cfg.nodeRoleName === undefined ? undefined : pulumi.output(cfg.nodeRoleName);
+            if (args.renderDir === undefined) {
+                const found = aws.eks.getClusterOutput({ name: cfg.name }, { parent: this, provider: this.aws });
+                connection = found.apply((c) => {
+                    const ca = c.certificateAuthorities[0]?.data;
+                    if (ca === undefined || c.endpoint === "") throw new Error(`EKS cluster ${cfg.name} in ${settings.region} has no endpoint yet (status ${c.status}); wait until it is ACTIVE`);
+                    return { ...identity, clusterName: c.name, endpoint: c.endpoint, certificateAuthority: ca };
+                });
+            }
+        } else {
+            const created = new NewEksCluster(
+                `${name}-new`,
+                { settings: cfg, region: settings.region, partition: partitionOf(this.aws, this).partition, provider: this.aws },
+                { parent: this },
+            );
+            this.clusterName = created.clusterName;
+            this.nodeRoleName = created.nodeRoleName;
+            if (args.renderDir === undefined) {
+                // Reading the node group's status makes every Kubernetes object wait until nodes have joined.
+                connection = pulumi
+                    .all([created.clusterName, created.endpoint, created.certificateAuthority, created.nodeGroupStatus])
+                    .apply(([clusterName, endpoint, certificateAuthority]) => ({ ...identity, clusterName, endpoint, certificateAuthority }));
+            }
+        }
+
+        this.kubeconfig = connection === undefined ? undefined : eksKubeconfigOutput(connection);
+        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, renderDir: args.renderDir }, this);
+        this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, nodeRoleName: this.nodeRoleName });
+    }
+
+    /** Attaches the registry's ECR policy to the node role, or, without a node role, says what the user must attach. */
+    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
+        if (access.cloud !== "aws") {
+            throw new Error(`an EKS cluster cannot apply a ${access.cloud} IAM grant; with stevedore:target eks the registry is ECR`);
+        }
+        if (this.nodeRoleName === undefined) {
+            // Only values known at preview time, so `pulumi preview` shows the warning too.
+            pulumi.all([this.clusterName, access.role]).apply(([cluster, role]) =>
+                pulumi.log.warn(
+                    `EKS cluster ${cluster}: stevedore did not grant the nodes pull access, because stevedore:aws.cluster.nodeRoleName is not set. ` +
+                        `Attach the policy ${role} to the cluster's node IAM role (aws iam attach-role-policy --role-name <node-role> --policy-arn ${role}), ` +
+                        `or set nodeRoleName so stevedore attaches it. Without it, pods pulling from ECR fail with ImagePullBackOff.`,
+                    this,
+                ),
+            );
+            return [];
+        }
+        const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
+        return [new aws.iam.RolePolicyAttachment(`${this.baseName}-pull${suffix}`, { role: this.nodeRoleName, policyArn: access.role }, { parent: this, provider: this.aws })];
+    }
+}

@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { lifecyclePolicy } from "./lifecyclePolicy";
+import { awsProvider, managedPolicyArn, partitionOf } from "./provider";
+import { AwsSettings } from "./settings";
+
+/** AWS-managed policy that lets a node identity pull from every ECR repository of its account. */
+export const ECR_READ_POLICY = "AmazonEC2ContainerRegistryReadOnly";
+
+/** Name of the ECR repository that holds `app`'s images. */
+export function ecrRepositoryName(prefix: string | undefined, app: string): string {
+    return prefix === undefined ? app : `${prefix}/${app}`;
+}
+
+/**
+ * Amazon ECR as stevedore's registry: one repository per app (scanned on push, immutable tags,
+ * old images expired) or existing repositories looked up by name. Pushes use a short-lived token
+ * from the ECR authorization-token call; nodes pull through their IAM role, never a pull Secret,
+ * because that token expires after 12 hours.
+ */
+export class EcrRegistry extends pulumi.ComponentResource implements Registry {
+    public readonly server: pulumi.Output<string>;
+    public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
+    public readonly pullAccess: PullAccess;
+    /** Repository URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`) of each app. */
+    public readonly repositoryUrls: pulumi.Output<Record<string, string>>;
+    private readonly urls = new Map<string, pulumi.Output<string>>();
+
+    constructor(name: string, args: RegistryArgs, settings: AwsSettings, opts?: pulumi.ComponentResourceOptions) {
+        super("stevedore:aws:Registry", name, {}, opts);
+        const provider = awsProvider(`${name}-aws`, settings, this);
+        const cfg = settings.registry;
+        const arns: pulumi.Output<string>[] = [];
+
+        for (const app of args.apps) {
+            const repositoryName = ecrRepositoryName(cfg.prefix, app);
+            if (cfg.mode === "create") {
+                const repo = new aws.ecr.Repository(
+                    `${name}-${app}`,
+                    {
+                        name: repositoryName,
+                        imageScanningConfiguration: { scanOnPush: true },
+                        // stevedore tags are content hashes: a tag that moved would mean two builds claim one source.
+                        imageTagMutability: "IMMUTABLE",
+                        forceDelete: cfg.forceDelete,
+                        tags: { "managed-by": "stevedore", "stevedore-app": app },
+                    },
+                    { parent: this, provider },
+                );
+                new aws.ecr.LifecyclePolicy(`${name}-${app}-lifecycle`, { repository: repo.name, policy: lifecyclePolicy(cfg) }, { parent: this, provider });
+                this.urls.set(app, repo.repositoryUrl);
+                arns.push(repo.arn);
+            } else {
+                const found = aws.ecr.getRepositoryOutput({ name: repositoryName }, { parent: this, provider });
+                this.urls.set(app, found.repositoryUrl);
+                arns.push(found.arn);
+            }
+        }
+
+        const token = aws.ecr.getAuthorizationTokenOutput({}, { parent: this, provider });
+        // The token call names the registry endpoint itself, so no domain (amazonaws.com, .com.cn) is assumed here.
+        this.server = token.proxyEndpoint.apply((endpoint) => endpoint.replace(/^https?:\/\//, "").replace(/\/$/, ""));
+        this.pushCredentials = pulumi.secret(
+            pulumi.all([this.server, token.userName, token.password]).apply(([server, username, password]) => ({ server, username, password })),
+        );
+
+        const partition = partitionOf(provider, this);
+        this.pullAccess = {
+            kind: "iamGrant",
+            cloud: "aws",
+            role: managedPolicyArn(partition.partition, ECR_READ_POLICY),
+            // What the grant is for: the app repositories, comma-separated ARNs.
+            scope: pulumi.all(arns).apply((list) => list.join(",")),
+        };
+        this.repositoryUrls = pulumi.all(Object.fromEntries(this.urls));
+        this.registerOutputs({ server: this.server, repositoryUrls: this.repositoryUrls });
+    }
+
+    public repository(app: string): pulumi.Output<string> {
+        const url = this.urls.get(app);
+        if (url === undefined) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.urls.keys()].join(", ")}`);
+        return url;
+    }
+}

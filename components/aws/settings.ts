@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+/** Kubernetes version a new cluster gets unless `cluster.version` says otherwise. */
+export const DEFAULT_KUBERNETES_VERSION = "1.34";
+
+const region = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/, {
+    message: "must be an AWS region code such as us-east-1, eu-west-2 or ap-southeast-1",
+});
+
+const clusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, {
+    message: "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit",
+});
+
+const iamRoleName = z.string().regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/, {
+    message: "must be an IAM role name (not an ARN): 1-64 letters, digits or +=,.@_-",
+});
+
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/, {
+    message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/eks-deployer",
+});
+
+const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id such as subnet-0a1b2c3d4e5f67890" });
+
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t3.medium or m7g.large" });
+
+/** One path segment of an ECR repository name. */
+const ECR_SEGMENT = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
+const repositoryPrefix = z.string().regex(new RegExp(`^${ECR_SEGMENT}(?:/${ECR_SEGMENT})*$`), {
+    message: "must be an ECR namespace such as team-a or team-a/dev: lowercase a-z, 0-9, '.', '_', '-', segments separated by '/'",
+});
+
+/** Pattern a full ECR repository name must match (the AWS API's own rule). */
+export const ECR_REPOSITORY_NAME = new RegExp(`^(?=.{2,256}$)${ECR_SEGMENT}(?:/${ECR_SEGMENT})*$`);
+
+const size = z.number().int().min(0).max(1000);
+
+const nodeGroup = z
+    .strictObject({
+        instanceTypes: z.array(instanceType).min(1).default(["t3.medium"]),
+        minSize: size.default(1),
+        desiredSize: size.default(2),
+        maxSize: size.min(1).default(3),
+    })
+    .superRefine((g, ctx) => {
+        if (g.minSize > g.desiredSize) {
+            ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be <= desiredSize (${g.desiredSize}); sizes need minSize <= desiredSize <= maxSize` });
+        }
+        if (g.desiredSize > g.maxSize) {
+            ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be <= maxSize (${g.maxSize}); sizes need minSize <= desiredSize <= maxSize` });
+        }
+    });
+
+export type NodeGroupSettings = z.output<typeof nodeGroup>;
+
+/** Keys that only make sense when stevedore creates the cluster, and those only when it attaches to one. */
+const CREATE_ONLY = ["version", "subnetIds", "nodeGroup"] as const;
+const EXISTING_ONLY = ["nodeRoleName"] as const;
+
+const cluster = z
+    .strictObject({
+        /** `existing`: attach to a cluster by name; `create`: stevedore creates the VPC, roles, cluster and node group. */
+        mode: z.enum(["existing", "create"]).default("existing"),
+        name: clusterName.optional(),
+        version: z.string().regex(/^1\.[0-9]{2}$/, { message: "must be a Kubernetes minor version such as 1.33 or 1.34" }).optional(),
+        /** Role of the existing cluster's nodes; with it, stevedore attaches the ECR read policy itself. */
+        nodeRoleName: iamRoleName.optional(),
+        /** Subnets (in at least two AZs) for a new cluster; without them stevedore creates a small VPC. */
+        subnetIds: z.array(subnetId).min(2).optional(),
+        nodeGroup: nodeGroup.optional(),
+        /** Role `aws eks get-token` assumes (`--role-arn`) to reach the Kubernetes API. */
+        authRoleArn: roleArn.optional(),
+    })
+    .superRefine((c, ctx) => {
+        if (c.mode === "existing" && c.name === undefined) {
+            ctx.addIssue({ code: "custom", path: ["name"], message: "is required when mode is \"existing\" (the name of the EKS cluster to attach to)" });
+        }
+        const misplaced = c.mode === "existing" ? CREATE_ONLY : EXISTING_ONLY;
+        for (const key of misplaced) {
+            if (c[key] !== undefined) {
+                const other = c.mode === "existing" ? "create" : "existing";
+                ctx.addIssue({ code: "custom", path: [key], message: `is only allowed when mode is "${other}"` });
+            }
+        }
+        if (c.subnetIds !== undefined && new Set(c.subnetIds).size !== c.subnetIds.length) {
+            ctx.addIssue({ code: "custom", path: ["subnetIds"], message: "must not list a subnet twice" });
+        }
+    })
+    .transform((c) =>
+        c.mode === "existing"
+            ? { mode: "existing" as const, name: c.name ?? "", nodeRoleName: c.nodeRoleName, authRoleArn: c.authRoleArn }
+            : {
+                  mode: "create" as const,
+                  name: c.name ?? "stevedore",
+                  version: c.version ?? DEFAULT_KUBERNETES_VERSION,
+                  subnetIds: c.subnetIds,
+                  nodeGroup: c.nodeGroup ?? nodeGroup.parse({}),
+                  authRoleArn: c.authRoleArn,
+              },
+    );
+
+export type ClusterSettings = z.output<typeof cluster>;
+
+const REGISTRY_CREATE_ONLY = ["untaggedExpiryDays", "keepLast", "forceDelete"] as const;
+
+const registry = z
+    .strictObject({
+        /** `create`: one ECR repository per app; `existing`: repositories that already exist, looked up by name. */
+        mode: z.enum(["create", "existing"]).default("create"),
+        /** Namespace before each app's repository name: `team-a` gives `team-a/backend`. */
+        prefix: repositoryPrefix.optional(),
+        untaggedExpiryDays: z.number().int().min(1).max(3650).optional(),
+        keepLast: z.number().int().min(1).max(10000).optional(),
+        /** Delete repositories that still hold images on `pulumi destroy`. */
+        forceDelete: z.boolean().optional(),
+    })
+    .superRefine((r, ctx) => {
+        if (r.mode !== "existing") return;
+        for (const key of REGISTRY_CREATE_ONLY) {
+            if (r[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "is only allowed when mode is \"create\" (stevedore does not manage existing repositories)" });
+        }
+    })
+    .transform((r) =>
+        r.mode === "existing"
+            ? { mode: "existing" as const, prefix: r.prefix }
+            : { mode: "create" as const, prefix: r.prefix, untaggedExpiryDays: r.untaggedExpiryDays ?? 14, keepLast: r.keepLast ?? 20, forceDelete: r.forceDelete ?? false },
+    );
+
+export type RegistrySettings = z.output<typeof registry>;
+
+/** Settings of `stevedore:target: eks`, read from the `stevedore:aws` key. */
+export const awsSettingsSchema = z.strictObject({
+    region,
+    /** Named profile from ~/.aws/config for the provider and for `aws eks get-token`. */
+    profile: z.string().regex(/^\S+$/, { message: "must be a profile name from ~/.aws/config (no spaces)" }).optional(),
+    cluster: cluster.prefault({}),
+    registry: registry.prefault({}),
+});
+
+export type AwsSettings = z.output<typeof awsSettingsSchema>;

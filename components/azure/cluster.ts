@@ -1,0 +1,57 @@
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterBase } from "../kube/clusterBase";
+import { clusterProvider } from "../kube/provider";
+import { createAks, findAks } from "./aks";
+import { userKubeconfig } from "./kubeconfig";
+import { groupName } from "./resourceGroup";
+import { AzureSettings } from "./settings";
+
+/** An AKS cluster, attached by name or created; it pulls from ACR through its kubelet identity. */
+export class AksCluster extends ClusterBase {
+    public readonly provider: k8s.Provider;
+    /** Name of the AKS cluster. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** ARM resource id of the cluster. */
+    public readonly clusterId: pulumi.Output<string>;
+    /** Object id of the kubelet identity, the principal that gets AcrPull. */
+    public readonly kubeletObjectId: pulumi.Output<string>;
+    /** Cluster-user kubeconfig, as a secret; undefined in render mode, which talks to no cluster. */
+    public readonly kubeconfig: pulumi.Output<string> | undefined;
+
+    constructor(name: string, args: ClusterArgs, settings: AzureSettings, opts?: pulumi.ComponentResourceOptions) {
+        super("stevedore:azure:Cluster", name, opts);
+        const cfg = settings.cluster;
+        const group = groupName(settings, cfg.resourceGroup);
+        const aks = cfg.mode === "create" ? createAks(`${name}-aks`, cfg, group, this) : findAks(cfg, group, this);
+        this.clusterName = aks.name;
+        this.clusterId = aks.id;
+        this.kubeletObjectId = aks.kubeletObjectId;
+
+        this.kubeconfig = args.renderDir === undefined ? userKubeconfig(group, aks.name, this) : undefined;
+        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, renderDir: args.renderDir }, this);
+        this.registerOutputs({ clusterName: this.clusterName, clusterId: this.clusterId, kubeletObjectId: this.kubeletObjectId });
+    }
+
+    /** AcrPull (or whatever role `access` names) for the kubelet identity, on the registry only. */
+    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
+        if (access.cloud !== "azure") {
+            throw new Error(`an AKS cluster cannot apply a ${access.cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`);
+        }
+        const assignment = new authorization.RoleAssignment(
+            `${this.baseName}-acr-pull`,
+            {
+                principalId: this.kubeletObjectId,
+                // Set explicitly so ARM does not look the principal up in Entra ID, which can lag behind a new cluster.
+                principalType: "ServicePrincipal",
+                roleDefinitionId: access.role,
+                scope: access.scope,
+                description: "stevedore: lets the AKS kubelet identity pull this stack's images",
+            },
+            { parent: this },
+        );
+        return [assignment];
+    }
+}

@@ -1,0 +1,45 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { GkeConnection } from "./connection";
+import { ClusterSettings } from "./settings";
+
+type ExistingSettings = Extract<ClusterSettings, { mode: "existing" }>;
+type ClusterInfo = gcp.container.GetClusterResult;
+
+/** The service account GKE reports for a cluster's nodes; `default` means the Compute Engine default account. */
+function reportedNodeServiceAccount(c: ClusterInfo): string {
+    const standard = c.nodeConfigs[0]?.serviceAccount;
+    // Autopilot clusters have no node config; their nodes use the auto-provisioning defaults.
+    const autopilot = c.clusterAutoscalings[0]?.autoProvisioningDefaults[0]?.serviceAccount;
+    return standard || autopilot || "default";
+}
+
+/** Looks up an existing GKE cluster and the service account its nodes pull images as. */
+export function attachCluster(project: string, location: string, cfg: ExistingSettings, opts: pulumi.InvokeOutputOptions): GkeConnection {
+    const where = `${project}/${location}/${cfg.name}`;
+    const info = gcp.container.getClusterOutput({ project, location, name: cfg.name }, opts).apply((c) => {
+        if (!c.endpoint) throw new Error(`GKE cluster ${where} has no control-plane endpoint yet (is it still being created?)`);
+        if (c.masterAuths[0]?.clusterCaCertificate === undefined) throw new Error(`GKE cluster ${where} reports no cluster CA certificate`);
+        return c;
+    });
+
+    const configured = cfg.nodeServiceAccount;
+    const nodeServiceAccount =
+        configured !== undefined
+            ? info.apply(() => configured)
+            : info.apply((c) => {
+                  const reported = reportedNodeServiceAccount(c);
+                  if (reported !== "default") return pulumi.output(reported);
+                  // Nodes on the Compute Engine default account: it is named after the project number.
+                  return gcp.organizations.getProjectOutput({ projectId: project }, opts).number.apply((n) => `${n}-compute@developer.gserviceaccount.com`);
+              });
+
+    return {
+        project,
+        location,
+        name: info.name,
+        endpoint: info.endpoint,
+        caCertificate: info.apply((c) => c.masterAuths[0]?.clusterCaCertificate ?? ""),
+        nodeServiceAccount,
+    };
+}

@@ -1,0 +1,78 @@
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterBase } from "../kube/clusterBase";
+import { clusterProvider } from "../kube/provider";
+import { attachCluster } from "./attach";
+import { createCluster } from "./create";
+import { gkeKubeconfig } from "./kubeconfig";
+import { gcpProvider } from "./provider";
+import { GcpSettings } from "./settings";
+
+const REPOSITORY_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/repositories\/([^/]+)$/;
+
+/** Splits `projects/<p>/locations/<l>/repositories/<r>` into the fields an IAM member takes. */
+export function parseRepositoryName(name: string): { project: string; location: string; repository: string } {
+    const m = REPOSITORY_NAME.exec(name);
+    if (m === null) throw new Error(`expected an Artifact Registry repository name (projects/<project>/locations/<location>/repositories/<id>), got ${JSON.stringify(name)}`);
+    return { project: m[1], location: m[2], repository: m[3] };
+}
+
+/**
+ * A GKE cluster, attached by name or created by stevedore, reached through a kubeconfig whose user
+ * runs `gke-gcloud-auth-plugin`. Pulls from Artifact Registry are granted to the nodes' service
+ * account on the repository itself.
+ */
+export class GkeCluster extends ClusterBase {
+    public readonly provider: k8s.Provider;
+    /** Name of the GKE cluster. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** Email of the service account the cluster's nodes run (and pull images) as. */
+    public readonly nodeServiceAccount: pulumi.Output<string>;
+    /** Kubeconfig for the cluster (secret); its user authenticates with `gke-gcloud-auth-plugin`. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    private readonly gcp: gcp.Provider;
+    private grantCount = 0;
+
+    constructor(name: string, args: ClusterArgs, settings: GcpSettings, opts?: pulumi.ComponentResourceOptions) {
+        super("stevedore:gcp:Cluster", name, opts);
+        this.gcp = gcpProvider(`${name}-gcp`, settings, this);
+        const cfg = settings.cluster;
+        const connection =
+            cfg.mode === "create"
+                ? createCluster(name, settings.project, settings.location, cfg, { parent: this, provider: this.gcp })
+                : attachCluster(settings.project, settings.location, cfg, { parent: this, provider: this.gcp });
+
+        this.clusterName = connection.name;
+        this.nodeServiceAccount = connection.nodeServiceAccount;
+        this.kubeconfig = pulumi.secret(
+            pulumi.all([connection.name, connection.endpoint, connection.caCertificate]).apply(([clusterName, endpoint, caCertificate]) =>
+                gkeKubeconfig({ project: connection.project, location: connection.location, name: clusterName, endpoint, caCertificate }),
+            ),
+        );
+        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, renderDir: args.renderDir }, this);
+        this.registerOutputs({ clusterName: this.clusterName, nodeServiceAccount: this.nodeServiceAccount, kubeconfig: this.kubeconfig });
+    }
+
+    /** Makes the nodes' service account a reader of the one repository the registry uses. */
+    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
+        if (access.cloud !== "gcp") {
+            throw new Error(`a GKE cluster cannot apply a ${access.cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`);
+        }
+        const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
+        const repo = access.scope.apply(parseRepositoryName);
+        const member = new gcp.artifactregistry.RepositoryIamMember(
+            `${this.baseName}-registry-reader${suffix}`,
+            {
+                project: repo.project,
+                location: repo.location,
+                repository: repo.repository,
+                role: access.role,
+                member: pulumi.interpolate`serviceAccount:${this.nodeServiceAccount}`,
+            },
+            { parent: this, provider: this.gcp },
+        );
+        return [member];
+    }
+}

@@ -1,0 +1,13 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** What the cluster component needs from a GKE cluster, whether stevedore created it or found it. */
+export interface GkeConnection {
+    project: string;
+    location: string;
+    name: pulumi.Output<string>;
+    /** Control-plane address; for a created cluster it resolves only once its node pool exists. */
+    endpoint: pulumi.Output<string>;
+    caCertificate: pulumi.Output<string>;
+    /** Email of the service account the nodes (and so the kubelet's image pulls) run as. */
+    nodeServiceAccount: pulumi.Output<string>;
+}

@@ -1,0 +1,59 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { regionOf, registryHost } from "./names";
+import { gcpProvider } from "./provider";
+import { createRepository, lookupRepository } from "./repository";
+import { GcpSettings } from "./settings";
+
+/** Username Artifact Registry accepts with an OAuth access token as the password. */
+export const ACCESS_TOKEN_USER = "oauth2accesstoken";
+/** The role that lets a node pull images from a repository, and nothing more. */
+export const READER_ROLE = "roles/artifactregistry.reader";
+
+/**
+ * An Artifact Registry Docker repository (created or existing). Images go to
+ * `<location>-docker.pkg.dev/<project>/<repository>/<app>`; pushes use a short-lived OAuth token
+ * of the identity running Pulumi; clusters pull through an IAM grant on the repository.
+ */
+export class ArtifactRegistry extends pulumi.ComponentResource implements Registry {
+    public readonly server: pulumi.Output<string>;
+    public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
+    public readonly pullAccess: PullAccess;
+    /** Resource name of the repository: `projects/<project>/locations/<location>/repositories/<id>`. */
+    public readonly repositoryName: pulumi.Output<string>;
+    private readonly prefix: pulumi.Output<string>;
+    private readonly apps: Set<string>;
+
+    constructor(name: string, args: RegistryArgs, settings: GcpSettings, opts?: pulumi.ComponentResourceOptions) {
+        super("stevedore:gcp:Registry", name, {}, opts);
+        this.apps = new Set(args.apps);
+        const cfg = settings.registry;
+        const provider = gcpProvider(`${name}-gcp`, settings, this);
+        const location = cfg.location ?? regionOf(settings.location);
+
+        const repo =
+            cfg.mode === "create"
+                ? createRepository(`${name}-repo`, settings.project, location, cfg, { parent: this, provider })
+                : lookupRepository(settings.project, location, cfg.name, { parent: this, provider });
+
+        this.server = repo.location.apply(registryHost);
+        this.prefix = pulumi.interpolate`${this.server}/${repo.project}/${repo.repositoryId}`;
+        this.repositoryName = pulumi.interpolate`projects/${repo.project}/locations/${repo.location}/repositories/${repo.repositoryId}`;
+
+        // stevedore:registryUsername/Password win (e.g. `_json_key` and a key file); otherwise the
+        // access token of whoever runs Pulumi, which lives an hour: long enough for one update.
+        const password =
+            args.auth?.password ?? gcp.organizations.getClientConfigOutput({ parent: this, provider }).accessToken;
+        const username = args.auth?.username ?? ACCESS_TOKEN_USER;
+        this.pushCredentials = pulumi.secret(pulumi.all([this.server, password]).apply(([server, pw]) => ({ server, username, password: pw })));
+
+        this.pullAccess = { kind: "iamGrant", cloud: "gcp", role: READER_ROLE, scope: this.repositoryName };
+        this.registerOutputs({ server: this.server, repositoryName: this.repositoryName });
+    }
+
+    public repository(app: string): pulumi.Output<string> {
+        if (!this.apps.has(app)) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.apps].join(", ")}`);
+        return pulumi.interpolate`${this.prefix}/${app}`;
+    }
+}

@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { GenericRegistrySettings } from "./settings";
+
+type Auth = NonNullable<RegistryArgs["auth"]>;
+
+/** `auth` as credentials for `server`, kept secret end to end. */
+function credentialsFor(server: string, auth: Auth): pulumi.Output<RegistryCredentials> {
+    return pulumi.secret(auth.password.apply((password) => ({ server, username: auth.username, password })));
+}
+
+/**
+ * An existing registry that stevedore only pushes to: Docker Hub, GHCR, Harbor, Quay, a
+ * self-hosted or lab registry. It needs no cloud SDK; the cluster pulls anonymously or through a
+ * pull Secret built from the (ideally read-only) pull credentials.
+ */
+export class GenericRegistry extends pulumi.ComponentResource implements Registry {
+    /** Host (and port) docker pushes to: `docker.io`, `ghcr.io`, `harbor.example.com`, `lab:5000`. */
+    public readonly server: pulumi.Output<string>;
+    /** Push credentials from `stevedore:registryUsername` / `registryPassword`, as a secret; undefined to use the docker login already on this machine. */
+    public readonly pushCredentials: pulumi.Output<RegistryCredentials> | undefined;
+    /** `anonymous`, or a pull Secret from the pull credentials (the push credentials when none are given). */
+    public readonly pullAccess: PullAccess;
+    /** `server/namespace` that every app repository sits under. */
+    public readonly prefix: string;
+    private readonly apps: Set<string>;
+
+    constructor(name: string, args: RegistryArgs, settings: GenericRegistrySettings, opts?: pulumi.ComponentResourceOptions) {
+        super("stevedore:generic:Registry", name, {}, opts);
+        this.apps = new Set(args.apps);
+        this.server = pulumi.output(settings.server);
+        this.prefix = settings.namespace === "" ? settings.server : `${settings.server}/${settings.namespace}`;
+        this.pushCredentials = args.auth === undefined ? undefined : credentialsFor(settings.server, args.auth);
+
+        const pullAuth = args.pullAuth ?? args.auth;
+        if (settings.pull === "anonymous") {
+            this.pullAccess = { kind: "anonymous" };
+        } else if (pullAuth !== undefined) {
+            this.pullAccess = { kind: "pullSecret", credentials: credentialsFor(settings.server, pullAuth) };
+        } else {
+            // Config parsing rejects this; kept as a guard for programmatic use.
+            throw new Error(`registry ${name}: pull "secret" needs stevedore:pullUsername/pullPassword or stevedore:registryUsername/registryPassword`);
+        }
+        this.registerOutputs({ server: this.server, prefix: this.prefix });
+    }
+
+    public repository(app: string): pulumi.Output<string> {
+        if (!this.apps.has(app)) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.apps].join(", ")}`);
+        return pulumi.output(`${this.prefix}/${app}`);
+    }
+}
