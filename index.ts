@@ -8,14 +8,15 @@ export = async () => {
     // 1. Config: parsed and validated before anything is registered.
     const config = loadConfig();
 
-    // 2. Target: the registry and cluster implementations for `stevedore:target`.
+    // 2. Target: the registry and cluster implementations for `stevedore:target`, or the
+    //    `stevedore:registry` / `stevedore:cluster` kinds that replace either half.
     const target = await config.bindTarget();
 
     // 3. Registry: one repository per app.
-    const registry = target.createRegistry("registry", { apps: config.apps.map((a) => a.name), auth: config.registryAuth });
+    const registry = target.createRegistry("registry", { apps: config.apps.map((a) => a.name), auth: config.registryAuth, pullAuth: config.pullAuth });
 
     // 4. Cluster: a Kubernetes provider (or a renderer), and pull access to the registry.
-    const cluster = target.createCluster("cluster", { renderDir: config.renderDir });
+    const cluster = target.createCluster("cluster", { renderDir: config.renderDir, kubeconfig: config.kubeconfig });
     const namespace = new AppNamespace("namespace", { name: config.namespace, provider: cluster.provider });
     const pull = cluster.grantPull(registry.pullAccess, namespace.name);
 
