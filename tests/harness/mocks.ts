@@ -78,7 +78,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             ...(this.options.state?.(args.type, args.name, inputs) ?? {}),
         };
         const metadata = record(state.metadata);
-        const id = typeof metadata.name === "string" ? `${String(metadata.namespace ?? "default")}/${metadata.name}` : `${args.name}-id`;
+        const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
+        const id = typeof metadata.name === "string" ? `${namespace}/${metadata.name}` : `${args.name}-id`;
         this.resources.push({ type: args.type, name: args.name, inputs, provider: args.provider, id, state });
         return { id, state };
     }

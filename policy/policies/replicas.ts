@@ -1,0 +1,47 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { runtimeFacts, StackFacts } from "../lib/facts";
+import { readPath, UNKNOWN } from "../lib/read";
+
+/** This policy's config; both keys are optional. */
+export interface ReplicasConfig {
+    /** Replicas every Deployment and StatefulSet needs; when set it applies whatever the stack. */
+    minReplicas?: number;
+    /** Stacks that need at least two replicas when minReplicas is unset; default ["prod"]. */
+    productionStacks?: string[];
+}
+
+const SCALED_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+const DEFAULT_PRODUCTION_STACKS = ["prod"];
+
+/**
+ * Production workloads run at least two replicas, so a node drain or a rolling update never takes
+ * an app down. Advisory: a singleton (a leader-elected job runner, say) may be deliberate.
+ */
+export function replicasForAvailability(facts: () => StackFacts = runtimeFacts): ResourceValidationPolicy {
+    return {
+        name: "replicas-for-availability",
+        description: "Deployments and StatefulSets of production stacks run at least 2 replicas.",
+        enforcementLevel: "advisory",
+        configSchema: {
+            properties: {
+                minReplicas: { type: "integer", minimum: 1, description: "Minimum replicas, for any stack." },
+                productionStacks: { type: "array", items: { type: "string" }, description: "Stacks that need 2 replicas (default: prod)." },
+            },
+        },
+        validateResource: (args, reportViolation) => {
+            if (!SCALED_TYPES.includes(args.type)) return;
+            const config = args.getConfig<ReplicasConfig>();
+            const stack = facts().stack;
+            const production = (config.productionStacks ?? DEFAULT_PRODUCTION_STACKS).includes(stack);
+            const minimum = config.minReplicas ?? (production ? 2 : 1);
+            const replicas = readPath(args.props, ["spec", "replicas"]);
+            if (replicas === UNKNOWN) return; // computed: cannot judge yet
+            // Kubernetes runs one replica when the field is absent.
+            const count = typeof replicas === "number" ? replicas : 1;
+            if (count < minimum) {
+                const why = config.minReplicas === undefined ? `stack "${stack}" is a production stack` : `the policy config asks for ${minimum}`;
+                reportViolation(`${args.type.split(":")[2]} "${args.name}" runs ${count} replica(s); ${why}, so it needs at least ${minimum} to survive a node drain or a rollout`);
+            }
+        },
+    };
+}
