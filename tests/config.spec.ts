@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { ACCEPTED_KEYS } from "../components/config/load";
 import { runFailing, runProgram } from "./harness/program";
 import { stackConfig, withConfig } from "./harness/stacks";
 
@@ -99,5 +103,32 @@ describe("stack config", () => {
         const message = await rejected(withConfig(dev, (c) => (c["stevedore:registryPassword"] = "hunter2-secret")), ["registryPassword"]);
         assert.match(message, /stevedore:registryUsername \/ stevedore:registryPassword: give both or neither/);
         assert.doesNotMatch(message, /hunter2/);
+    });
+});
+
+describe("project file defaults", () => {
+    it("reads the empty defaults Pulumi.yaml declares for optional keys as not set", async () => {
+        // The CLI hands the program every declared key, with "" or {} for optional ones left unset.
+        const run = await runProgram({
+            ...dev,
+            "stevedore:renderDir": "",
+            "stevedore:registryUsername": "",
+            "stevedore:registryPassword": "",
+            "stevedore:registry": {},
+            "stevedore:cluster": {},
+            "stevedore:azure": {},
+        });
+        assert.strictEqual(run.get("pulumi:providers:kubernetes", "cluster-k8s").inputs.renderYamlToDirectory, undefined);
+        assert.strictEqual(run.get("docker:index/image:Image", "backend-image").inputs.registry, undefined);
+        assert.strictEqual(run.outputs.registry, "localhost:5001");
+    });
+
+    it("declares every stevedore key the config module accepts, each optional one with a default", () => {
+        const project = parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+        const declared = Object.keys(project.config).map((k) => k.replace(/^stevedore:/, "")).sort();
+        assert.deepStrictEqual(declared, [...ACCEPTED_KEYS].sort());
+        for (const [key, decl] of Object.entries(project.config)) {
+            if (key !== "stevedore:apps") assert.notStrictEqual(decl.default, undefined, `${key} needs a default, or every stack must set it`);
+        }
     });
 });

@@ -55,17 +55,29 @@ const topLevel = {
 };
 type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> };
 
+/** Every key under `stevedore:` that the program reads; any other is a typo and an error. */
+export const ACCEPTED_KEYS: readonly string[] = [...Object.keys(topLevel), ...OVERRIDE_KEYS, ...Object.values(targets).map((t) => t.settingsKey)];
+
 /** Keys whose values are never echoed in an error message. */
 const SECRET_KEYS = new Set(["registryPassword", "pullPassword", "kubeconfig"]);
 
-/** Every `stevedore:*` key of the stack, objects decoded from the JSON the engine hands us. */
+/**
+ * Every `stevedore:*` key of the stack, objects decoded from the JSON the engine hands us. An empty
+ * value is the project file's default for an optional key (the CLI insists every declared key has
+ * a value), so it counts as not set.
+ */
 function rawConfig(): Map<string, unknown> {
     const raw = new Map<string, unknown>();
     for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!key.startsWith(`${NAMESPACE}:`)) continue;
+        if (!key.startsWith(`${NAMESPACE}:`) || isEmpty(value)) continue;
         raw.set(key.slice(NAMESPACE.length + 1), decode(value));
     }
     return raw;
+}
+
+function isEmpty(value: string): boolean {
+    const trimmed = value.trim();
+    return trimmed === "" || trimmed === "{}";
 }
 
 function decode(value: string): unknown {
@@ -85,8 +97,7 @@ function decode(value: string): unknown {
 export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const raw = rawConfig();
     const problems: string[] = [];
-    const settingsKeys = Object.values(targets).map((t) => t.settingsKey);
-    const known = [...Object.keys(topLevel), ...OVERRIDE_KEYS, ...settingsKeys];
+    const known = ACCEPTED_KEYS;
 
     for (const key of raw.keys()) {
         if (!known.includes(key)) problems.push(`${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);

@@ -1,0 +1,73 @@
+import * as assert from "assert";
+import { parse } from "yaml";
+import * as fs from "fs";
+import * as path from "path";
+import { Workspace } from "./harness/workspace";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const devConfig = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+
+function withApps(edit: (apps: Record<string, unknown>[]) => void): Record<string, unknown> {
+    const copy = JSON.parse(JSON.stringify(devConfig)) as Record<string, unknown>;
+    edit(copy["stevedore:apps"] as Record<string, unknown>[]);
+    return copy;
+}
+
+/**
+ * The program on the real Pulumi CLI and Node.js language host. The docker and kubernetes
+ * provider plugins cannot be built on this machine (see tests/e2e/README.md), so these tests
+ * stop where a provider would be needed; everything before that point is the real thing.
+ */
+describe("real engine (CLI + Node.js language host)", () => {
+    let ws: Workspace;
+    before(() => {
+        ws = new Workspace();
+    });
+    after(() => ws.remove());
+
+    it("accepts the project file's config declarations and the dev stack file", () => {
+        ws.createStack("dev", devConfig);
+        const config = ws.pulumi(["config", "--stack", "dev", "--json"]);
+        assert.strictEqual(config.status, 0, config.output);
+        const values = JSON.parse(config.output) as Record<string, { value?: string }>;
+        assert.strictEqual(values["stevedore:target"]?.value, "local");
+        // Declared defaults from Pulumi.yaml reach the stack.
+        assert.strictEqual(values["stevedore:namespace"]?.value, "stevedore");
+    });
+
+    it("stops a preview on bad config with the key, the value and what is allowed, and records nothing", () => {
+        ws.createStack("typo", withApps((apps) => (apps[0].replcas = 3)));
+        const preview = ws.pulumi(["preview", "--stack", "typo"]);
+        assert.notStrictEqual(preview.status, 0);
+        assert.match(preview.output, /Invalid stack config \(nothing was created\)/);
+        assert.match(preview.output, /stevedore:apps\[0\]\.replcas = 3: unknown key; allowed keys here: name, context/);
+        // A RunError prints the message alone: no JavaScript stack trace for a config mistake.
+        assert.doesNotMatch(preview.output, /\n\s+at [\w.<>]+ \(/);
+        const up = ws.pulumi(["up", "--yes", "--stack", "typo"]);
+        assert.notStrictEqual(up.status, 0);
+        assert.deepStrictEqual(ws.stateResources("typo").filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
+    });
+
+    it("keeps a secret registry password encrypted in the stack file and out of the output", () => {
+        ws.createStack("secret", devConfig);
+        const set = ws.pulumi(["config", "set", "--secret", "--stack", "secret", "stevedore:registryPassword", "hunter2-e2e"]);
+        assert.strictEqual(set.status, 0, set.output);
+        assert.doesNotMatch(ws.stackFile("secret"), /hunter2-e2e/);
+        assert.match(ws.stackFile("secret"), /secure: /);
+        const preview = ws.pulumi(["preview", "--stack", "secret"]);
+        assert.notStrictEqual(preview.status, 0);
+        assert.match(preview.output, /stevedore:registryUsername \/ stevedore:registryPassword: give both or neither/);
+        assert.doesNotMatch(preview.output, /hunter2-e2e/);
+    });
+
+    it("runs a valid dev stack past config into resource registration, up to the first provider", () => {
+        const preview = ws.pulumi(["preview", "--stack", "dev"]);
+        // The first resource needing a provider stops the preview because the docker and
+        // kubernetes plugins are not available here; reaching that point proves the program
+        // compiled and ran under the real language host and registered its components.
+        assert.notStrictEqual(preview.status, 0);
+        assert.doesNotMatch(preview.output, /Invalid stack config/);
+        assert.match(preview.output, /stevedore:local:Registry|stevedore:image:AppImage|stevedore:app:AppNamespace/);
+        assert.match(preview.output, /pulumi-resource-(docker|kubernetes)/);
+    });
+});

@@ -1,0 +1,80 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+/** What a Pulumi project needs to run stevedore; node_modules is linked, not copied. */
+const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "apps"];
+
+export interface CommandResult {
+    status: number;
+    /** stdout and stderr together, as a user would read them. */
+    output: string;
+}
+
+function toolchainDir(): string {
+    const result = spawnSync("bash", [path.join(ROOT, "tests/e2e/toolchain/build.sh"), "--print-dir"], { encoding: "utf8" });
+    return result.stdout.trim();
+}
+
+/**
+ * A copy of the project in a temp directory with its own file state backend, driven by the
+ * real Pulumi CLI and Node.js language host from the toolchain cache.
+ */
+export class Workspace {
+    readonly dir: string;
+    private readonly env: NodeJS.ProcessEnv;
+
+    constructor() {
+        const base = fs.mkdtempSync(path.join(os.tmpdir(), "stevedore-e2e-"));
+        this.dir = path.join(base, "project");
+        fs.mkdirSync(this.dir);
+        for (const file of PROJECT_FILES) fs.cpSync(path.join(ROOT, file), path.join(this.dir, file), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+        fs.mkdirSync(path.join(base, "state"));
+        const tools = toolchainDir();
+        this.env = {
+            ...process.env,
+            // Node 22 from the project's devDependencies runs the program, as `npm run up` does.
+            PATH: [path.join(tools, "bin"), path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter),
+            PULUMI_HOME: path.join(tools, "pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${path.join(base, "state")}`,
+            PULUMI_CONFIG_PASSPHRASE: "stevedore-e2e",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+        };
+    }
+
+    /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
+    pulumi(args: string[], input?: string): CommandResult {
+        const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, encoding: "utf8", input, timeout: 240_000 });
+        return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    }
+
+    /** Creates stack `name` with `config` written as its stack file, as a user would. */
+    createStack(name: string, config: Record<string, unknown>): void {
+        fs.writeFileSync(path.join(this.dir, `Pulumi.${name}.yaml`), stringify({ config }));
+        const init = this.pulumi(["stack", "init", name]);
+        if (init.status !== 0) throw new Error(`pulumi stack init ${name} failed:\n${init.output}`);
+    }
+
+    /** The stack file as the CLI left it (secrets are encrypted there). */
+    stackFile(name: string): string {
+        return fs.readFileSync(path.join(this.dir, `Pulumi.${name}.yaml`), "utf8");
+    }
+
+    /** Resources in the stack's state. */
+    stateResources(name: string): { type: string; urn: string }[] {
+        const exported = this.pulumi(["stack", "export", "--stack", name]);
+        if (exported.status !== 0) throw new Error(`pulumi stack export failed:\n${exported.output}`);
+        const doc = JSON.parse(exported.output.slice(exported.output.indexOf("{"))) as { deployment?: { resources?: { type: string; urn: string }[] } };
+        return doc.deployment?.resources ?? [];
+    }
+
+    remove(): void {
+        fs.rmSync(path.dirname(this.dir), { recursive: true, force: true });
+    }
+}
