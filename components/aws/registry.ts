@@ -4,6 +4,7 @@ import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../cont
 import { lifecyclePolicy } from "./lifecyclePolicy";
 import { awsProvider, managedPolicyArn, partitionOf } from "./provider";
 import { AwsSettings } from "./settings";
+import { secretCredentials, unknownApp } from "../registryKit";
 
 /** AWS-managed policy that lets a node identity pull from every ECR repository of its account. */
 export const ECR_READ_POLICY = "AmazonEC2ContainerRegistryReadOnly";
@@ -61,9 +62,7 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
         const token = aws.ecr.getAuthorizationTokenOutput({}, { parent: this, provider });
         // The token call names the registry endpoint itself, so no domain (amazonaws.com, .com.cn) is assumed here.
         this.server = token.proxyEndpoint.apply((endpoint) => endpoint.replace(/^https?:\/\//, "").replace(/\/$/, ""));
-        this.pushCredentials = pulumi.secret(
-            pulumi.all([this.server, token.userName, token.password]).apply(([server, username, password]) => ({ server, username, password })),
-        );
+        this.pushCredentials = secretCredentials(this.server, token.userName, token.password);
 
         const partition = partitionOf(provider, this);
         this.pullAccess = {
@@ -79,7 +78,7 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
 
     public repository(app: string): pulumi.Output<string> {
         const url = this.urls.get(app);
-        if (url === undefined) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.urls.keys()].join(", ")}`);
+        if (url === undefined) throw unknownApp(app, this.urls.keys());
         return url;
     }
 }

@@ -6,6 +6,7 @@ import { deployerPushCredentials } from "./credentials/deployerPush";
 import { groupName } from "./resourceGroup";
 import { ACR_PULL, roleDefinitionId } from "./roles";
 import { AzureSettings } from "./settings";
+import { secretCredentials, unknownApp } from "../registryKit";
 
 /**
  * An Azure Container Registry, created by the stack or found by name. Pushes use the deployer's
@@ -38,7 +39,7 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
         if (args.auth !== undefined) {
             // Explicit credentials (e.g. a scope-map token made with `az acr token create`) win.
             const { username, password } = args.auth;
-            this.pushCredentials = pulumi.secret(pulumi.all([this.server, password]).apply(([server, pw]) => ({ server, username, password: pw })));
+            this.pushCredentials = secretCredentials(this.server, username, password);
         } else {
             const push = deployerPushCredentials(
                 `${name}-push`,
@@ -53,7 +54,7 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.apps].join(", ")}`);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
         return pulumi.interpolate`${this.server}/${app}`;
     }
 }

@@ -5,6 +5,7 @@ import { regionOf, registryHost } from "./names";
 import { gcpProvider } from "./provider";
 import { createRepository, lookupRepository } from "./repository";
 import { GcpSettings } from "./settings";
+import { secretCredentials, unknownApp } from "../registryKit";
 
 /** Username Artifact Registry accepts with an OAuth access token as the password. */
 export const ACCESS_TOKEN_USER = "oauth2accesstoken";
@@ -46,14 +47,14 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
         const password =
             args.auth?.password ?? gcp.organizations.getClientConfigOutput({ parent: this, provider }).accessToken;
         const username = args.auth?.username ?? ACCESS_TOKEN_USER;
-        this.pushCredentials = pulumi.secret(pulumi.all([this.server, password]).apply(([server, pw]) => ({ server, username, password: pw })));
+        this.pushCredentials = secretCredentials(this.server, username, password);
 
         this.pullAccess = { kind: "iamGrant", cloud: "gcp", role: READER_ROLE, scope: this.repositoryName };
         this.registerOutputs({ server: this.server, repositoryName: this.repositoryName });
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.apps].join(", ")}`);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
         return pulumi.interpolate`${this.prefix}/${app}`;
     }
 }

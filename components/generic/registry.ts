@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { GenericRegistrySettings } from "./settings";
+import { secretCredentials, unknownApp } from "../registryKit";
 
 type Auth = NonNullable<RegistryArgs["auth"]>;
 
 /** `auth` as credentials for `server`, kept secret end to end. */
-function credentialsFor(server: string, auth: Auth): pulumi.Output<RegistryCredentials> {
-    return pulumi.secret(auth.password.apply((password) => ({ server, username: auth.username, password })));
-}
+const credentialsFor = (server: string, auth: Auth): pulumi.Output<RegistryCredentials> => secretCredentials(server, auth.username, auth.password);
 
 /**
  * An existing registry that stevedore only pushes to: Docker Hub, GHCR, Harbor, Quay, a
@@ -45,7 +44,7 @@ export class GenericRegistry extends pulumi.ComponentResource implements Registr
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.apps].join(", ")}`);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
         return pulumi.output(`${this.prefix}/${app}`);
     }
 }

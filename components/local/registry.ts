@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { htpasswdLine } from "./htpasswd";
 import { LocalSettings } from "./settings";
+import { secretCredentials, unknownApp } from "../registryKit";
 
 /** Port the `registry:2` image listens on inside its container. */
 const REGISTRY_PORT = 5000;
@@ -65,13 +66,13 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
         this.pushCredentials =
             args.auth === undefined
                 ? undefined
-                : pulumi.secret(pulumi.all([this.server, args.auth.password]).apply(([server, password]) => ({ server, username: args.auth?.username ?? "", password })));
+                : secretCredentials(this.server, args.auth.username, args.auth.password);
         this.pullAccess = this.pushCredentials === undefined ? { kind: "anonymous" } : { kind: "pullSecret", credentials: this.pushCredentials };
         this.registerOutputs({ server: this.server, containerName: this.containerName });
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw new Error(`registry has no repository for app "${app}"; known apps: ${[...this.apps].join(", ")}`);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
         return pulumi.interpolate`${this.prefix}/${app}`;
     }
 }
