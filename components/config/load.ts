@@ -6,8 +6,7 @@ import { BoundTarget, TargetName, targetNames, targets } from "../targets";
 import { AppSettings, appsSchema, dnsLabel } from "./app";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
-
-const NAMESPACE = "stevedore";
+import { NAMESPACE, rawConfig } from "./raw";
 
 /** An app entry with its build paths resolved against the project directory. */
 export interface ResolvedApp extends AppSettings {
@@ -60,35 +59,6 @@ export const ACCEPTED_KEYS: readonly string[] = [...Object.keys(topLevel), ...OV
 
 /** Keys whose values are never echoed in an error message. */
 const SECRET_KEYS = new Set(["registryPassword", "pullPassword", "kubeconfig"]);
-
-/**
- * Every `stevedore:*` key of the stack, objects decoded from the JSON the engine hands us. An empty
- * value is the project file's default for an optional key (the CLI insists every declared key has
- * a value), so it counts as not set.
- */
-function rawConfig(): Map<string, unknown> {
-    const raw = new Map<string, unknown>();
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!key.startsWith(`${NAMESPACE}:`) || isEmpty(value)) continue;
-        raw.set(key.slice(NAMESPACE.length + 1), decode(value));
-    }
-    return raw;
-}
-
-function isEmpty(value: string): boolean {
-    const trimmed = value.trim();
-    return trimmed === "" || trimmed === "{}";
-}
-
-function decode(value: string): unknown {
-    const trimmed = value.trim();
-    if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return value;
-    try {
-        return JSON.parse(trimmed) as unknown;
-    } catch {
-        return value;
-    }
-}
 
 /**
  * Reads and validates the stack config. Throws a ConfigError listing every problem (key, value,
