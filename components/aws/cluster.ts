@@ -63,11 +63,14 @@ export class EksCluster extends ClusterBase {
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, nodeRoleName: this.nodeRoleName });
     }
 
+    protected override readonly iamCloud = "aws";
+
+    protected refuseIam(cloud: string): Error {
+        return new Error(`an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`);
+    }
+
     /** Attaches the registry's ECR policy to the node role, or, without a node role, says what the user must attach. */
-    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
-        if (access.cloud !== "aws") {
-            throw new Error(`an EKS cluster cannot apply a ${access.cloud} IAM grant; with stevedore:target eks the registry is ECR`);
-        }
+    protected override grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
         if (this.nodeRoleName === undefined) {
             // Only values known at preview time, so `pulumi preview` shows the warning too.
             pulumi.all([this.clusterName, access.role]).apply(([cluster, role]) =>

@@ -35,11 +35,14 @@ export class AksCluster extends ClusterBase {
         this.registerOutputs({ clusterName: this.clusterName, clusterId: this.clusterId, kubeletObjectId: this.kubeletObjectId });
     }
 
+    protected override readonly iamCloud = "azure";
+
+    protected refuseIam(cloud: string): Error {
+        return new Error(`an AKS cluster cannot apply a ${cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`);
+    }
+
     /** AcrPull (or whatever role `access` names) for the kubelet identity, on the registry only. */
-    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
-        if (access.cloud !== "azure") {
-            throw new Error(`an AKS cluster cannot apply a ${access.cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`);
-        }
+    protected override grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
         const assignment = new authorization.RoleAssignment(
             `${this.baseName}-acr-pull`,
             {

@@ -55,11 +55,14 @@ export class GkeCluster extends ClusterBase {
         this.registerOutputs({ clusterName: this.clusterName, nodeServiceAccount: this.nodeServiceAccount, kubeconfig: this.kubeconfig });
     }
 
+    protected override readonly iamCloud = "gcp";
+
+    protected refuseIam(cloud: string): Error {
+        return new Error(`a GKE cluster cannot apply a ${cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`);
+    }
+
     /** Makes the nodes' service account a reader of the one repository the registry uses. */
-    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
-        if (access.cloud !== "gcp") {
-            throw new Error(`a GKE cluster cannot apply a ${access.cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`);
-        }
+    protected override grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
         const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
         const repo = access.scope.apply(parseRepositoryName);
         const member = new gcp.artifactregistry.RepositoryIamMember(

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterArgs } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
 import { KubeconfigClusterSettings } from "./settings";
@@ -22,12 +22,12 @@ export class KubeconfigCluster extends ClusterBase {
         this.registerOutputs({});
     }
 
-    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
-        throw new pulumi.RunError(
-            `the kubeconfig cluster (stevedore:cluster kind "kubeconfig") cannot grant its nodes the IAM role that pulling from the ${access.cloud} registry needs: ` +
+    protected refuseIam(cloud: string): Error {
+        return new pulumi.RunError(
+            `the kubeconfig cluster (stevedore:cluster kind "kubeconfig") cannot grant its nodes the IAM role that pulling from the ${cloud} registry needs: ` +
                 `stevedore does not know which cloud identity those nodes run as. Use a pull secret instead: set stevedore:registry ` +
                 `{kind: generic, address: <that registry>/<namespace>, pull: secret} with stevedore:pullUsername and stevedore:pullPassword (--secret, a read-only token), ` +
-                `or deploy to the ${access.cloud} target's own cluster`,
+                `or deploy to the ${cloud} target's own cluster`,
         );
     }
 }

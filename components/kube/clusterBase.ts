@@ -18,8 +18,16 @@ export abstract class ClusterBase extends pulumi.ComponentResource implements Cl
         super(type, baseName, {}, opts);
     }
 
-    /** Grants this cluster's nodes the IAM role `access` describes; returns what workloads must wait for. */
-    protected abstract grantIam(access: IamGrant): pulumi.Resource[];
+    /** The cloud whose IAM grants this cluster can apply; undefined for a cluster that can apply none. */
+    protected readonly iamCloud: string | undefined = undefined;
+
+    /** The error for an IAM grant of another cloud: why this cluster cannot apply it, and what to use instead. */
+    protected abstract refuseIam(cloud: string): Error;
+
+    /** Grants this cluster's nodes the IAM role `access` describes (always of `iamCloud`); returns what workloads must wait for. */
+    protected grantIam(access: IamGrant): pulumi.Resource[] {
+        throw new Error(`${this.baseName}: declares iamCloud ${String(this.iamCloud)} but does not implement grantIam for its ${access.cloud} grant`);
+    }
 
     public grantPull(access: PullAccess, namespace: pulumi.Output<string>): PullGrant {
         switch (access.kind) {
@@ -31,6 +39,7 @@ export abstract class ClusterBase extends pulumi.ComponentResource implements Cl
                 return { dependsOn: [secret], imagePullSecrets: [secret.metadata.name] };
             }
             case "iamGrant": {
+                if (access.cloud !== this.iamCloud) throw this.refuseIam(access.cloud);
                 // One grant per registry, however many namespaces use it.
                 const existing = this.grants.get(access) ?? this.grantIam(access);
                 this.grants.set(access, existing);

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterArgs } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
 import { LocalSettings } from "./settings";
@@ -16,9 +16,9 @@ export class LocalCluster extends ClusterBase {
         this.registerOutputs({});
     }
 
-    protected grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
-        throw new Error(
-            `the local cluster cannot apply a ${access.cloud} IAM grant; use a registry it can pull from anonymously or with a pull secret (stevedore:registry, kind generic)`,
+    protected refuseIam(cloud: string): Error {
+        return new Error(
+            `the local cluster cannot apply a ${cloud} IAM grant; use a registry it can pull from anonymously or with a pull secret (stevedore:registry, kind generic)`,
         );
     }
 }
