@@ -42,7 +42,8 @@ export = async () => {
         registry: registry.server,
         namespace: namespace.name,
         apps: Object.fromEntries(apps),
-        renderedTo: config.renderDir,
+        // Only in render mode: an undefined output makes the CLI warn on every preview and up.
+        ...(config.renderDir === undefined ? {} : { renderedTo: config.renderDir }),
     };
 };
 

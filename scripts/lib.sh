@@ -8,18 +8,50 @@ use_project_node() {
     fi
 }
 
-# Puts a pulumi CLI on PATH: the user's own if they have one, else the one built from source by
-# tests/e2e/toolchain/build.sh (slow the first time, cached outside the clone afterwards).
+# preflight STACK: checks what `npm run up` needs and prints, for each missing piece, what it is and
+# how to get it. Returns 1 if anything is missing. Nothing slow happens before it.
+preflight() {
+    local stack="$1" missing=0
+    say_missing() { echo "missing: $1" >&2; echo "  -> $2" >&2; missing=1; }
+    if ! command -v npm >/dev/null 2>&1; then
+        say_missing "npm (Node.js 20 or newer with npm)" "install Node.js from https://nodejs.org or your package manager; npm ci then brings the Node 22 Pulumi runs on"
+    fi
+    if ! command -v docker >/dev/null 2>&1; then
+        say_missing "docker (a Docker engine builds the images and runs the local registry)" "install Docker Engine or Docker Desktop: https://docs.docker.com/get-docker/"
+    elif ! docker info >/dev/null 2>&1; then
+        say_missing "a running Docker engine (docker info failed${DOCKER_HOST:+ for DOCKER_HOST=$DOCKER_HOST})" "start Docker (Docker Desktop, or: sudo systemctl start docker) and check that 'docker info' works"
+    fi
+    if [ "$stack" = "dev" ] && [ -z "${STEVEDORE_SKIP_KIND:-}" ] && ! command -v kind >/dev/null 2>&1; then
+        say_missing "kind (the dev stack deploys to the kind cluster 'stevedore')" \
+            "install kind (https://kind.sigs.k8s.io, or: go install sigs.k8s.io/kind@latest), or use your own cluster: STEVEDORE_SKIP_KIND=1 with stevedore:local.context set to its kubeconfig context"
+    fi
+    if ! command -v pulumi >/dev/null 2>&1; then
+        if command -v go >/dev/null 2>&1; then
+            echo "no pulumi CLI on PATH: it will be built from Go modules (tests/e2e/toolchain/build.sh; about 20 minutes the first time, cached afterwards)" >&2
+        else
+            say_missing "the Pulumi CLI" "install it: https://www.pulumi.com/docs/iac/download-install/ (or install Go, and stevedore builds one from Go modules)"
+        fi
+    fi
+    return "$missing"
+}
+
+# Puts a pulumi CLI on PATH: the user's own if they have one, else the CLI and Node.js language host
+# built from Go modules by tests/e2e/toolchain/build.sh (slow the first time, cached afterwards).
 use_pulumi() {
     local root="$1"
     if command -v pulumi >/dev/null 2>&1 && [ -z "${STEVEDORE_USE_TOOLCHAIN:-}" ]; then
         return 0
     fi
-    STEVEDORE_TOOLCHAIN_ALLOW_MISSING_PROVIDERS=1 bash "$root/tests/e2e/toolchain/build.sh" >/dev/null
+    if ! bash "$root/tests/e2e/toolchain/build.sh" --check cli langhost >/dev/null; then
+        echo "building the Pulumi CLI and Node.js language host from Go modules (about 20 minutes cold; progress below)" >&2
+    fi
+    bash "$root/tests/e2e/toolchain/build.sh" cli langhost >/dev/null
     # shellcheck disable=SC1091
     source "$root/tests/e2e/toolchain/env.sh"
-    # Provider plugins are not part of that build; where the network allows, the CLI fetches them.
-    unset PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
+    # Plugins the toolchain built are used as they are; any other the CLI downloads where it can.
+    if ! bash "$root/tests/e2e/toolchain/build.sh" --check kubernetes-provider docker-provider >/dev/null; then
+        unset PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
+    fi
 }
 
 # A local state backend and a passphrase for its secrets, unless the user already configured one.

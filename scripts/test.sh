@@ -6,6 +6,11 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/scripts/lib.sh"
 cd "$ROOT"
+# A fresh clone has no packages yet: install what the suites need (once), and say so.
+if [ ! -d node_modules ]; then echo "installing the project's npm packages (npm ci)"; npm ci --no-audit --no-fund >/dev/null; fi
+if [ -f policy/package.json ] && [ ! -d policy/node_modules ]; then
+    echo "installing the policy pack's npm packages (npm --prefix policy ci)"; npm --prefix policy ci --no-audit --no-fund >/dev/null
+fi
 use_project_node "$ROOT"
 
 PASSED=0 FAILED=0 SKIPPED=0
@@ -39,11 +44,15 @@ suite() {
 suite apps node node --test apps/*/test/*.test.js
 suite typecheck check npx tsc --noEmit -p tsconfig.json
 if [ -f eslint.config.mjs ]; then suite lint check npx eslint .; fi
-suite unit mocha npx mocha --reporter spec
+suite unit mocha npx mocha --reporter spec 'tests/*.spec.ts'
 if [ -f policy/package.json ]; then suite policy mocha npm --prefix policy test --silent; fi
 
 if bash tests/e2e/available.sh; then
     suite e2e mocha npm run --silent test:e2e
+elif [ "${CI:-}" = "true" ]; then
+    # CI installs and builds everything the e2e needs, so an e2e that cannot run there is a failure.
+    echo "=== e2e: FAILED, cannot run under CI=true: $(bash tests/e2e/available.sh --why)"
+    FAILED=$((FAILED + 1))
 else
     echo "=== e2e: skipped ($(bash tests/e2e/available.sh --why))"
     SKIPPED=$((SKIPPED + 1))

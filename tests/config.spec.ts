@@ -21,13 +21,31 @@ function apps(config: Record<string, unknown>): Record<string, unknown>[] {
 }
 
 describe("stack config", () => {
-    it("accepts the shipped dev stack and fills every default", async () => {
+    it("accepts the shipped dev stack", async () => {
         const run = await runProgram(dev);
+        assert.strictEqual(run.ofType("kubernetes:apps/v1:Deployment").length, 2);
+    });
+
+    it("fills every default of an app entry that gives only its name", async () => {
+        const run = await runProgram({ "stevedore:target": "local", "stevedore:apps": [{ name: "backend" }] });
+        type Container = {
+            ports: { containerPort: number }[];
+            readinessProbe: { httpGet: { path: string } };
+            resources: { requests: Record<string, string>; limits: Record<string, string> };
+        };
         const deploy = run.get("kubernetes:apps/v1:Deployment", "backend-deploy");
-        const spec = deploy.inputs.spec as { replicas: number; template: { spec: { containers: { ports: { containerPort: number }[]; readinessProbe: { httpGet: { path: string } } }[] } } };
+        const spec = deploy.inputs.spec as { replicas: number; template: { spec: { securityContext: { runAsUser: number }; containers: Container[] } } };
+        const container = spec.template.spec.containers[0];
         assert.strictEqual(spec.replicas, 2);
-        assert.strictEqual(spec.template.spec.containers[0].ports[0].containerPort, 8080);
-        assert.strictEqual(spec.template.spec.containers[0].readinessProbe.httpGet.path, "/healthz");
+        assert.strictEqual(container.ports[0].containerPort, 8080);
+        assert.strictEqual(container.readinessProbe.httpGet.path, "/healthz");
+        assert.deepStrictEqual(container.resources, { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+        assert.strictEqual(spec.template.spec.securityContext.runAsUser, 10001);
+        assert.strictEqual((deploy.inputs.metadata as { namespace: string }).namespace, "stevedore");
+        const build = run.get("docker:index/image:Image", "backend-image").inputs.build as { context: string; dockerfile: string; platform: string };
+        assert.deepStrictEqual([build.context, build.dockerfile, build.platform], ["apps/backend", "apps/backend/Dockerfile", "linux/amd64"]);
+        assert.strictEqual((run.get("kubernetes:core/v1:Service", "backend-svc").inputs.spec as { type: string }).type, "ClusterIP");
+        assert.strictEqual(run.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);
     });
 
     it("rejects a typo inside an app entry instead of deploying the default", async () => {

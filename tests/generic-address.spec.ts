@@ -55,7 +55,7 @@ describe("generic registry addresses and pull credentials", () => {
 
     it("keeps push and pull credentials secret outputs inside the registry component", async () => {
         await pulumi.runtime.setMocks(new RecordingMocks(), "stevedore", "test", false);
-        const settings = { kind: "generic" as const, address: "ghcr.io/my-org", insecure: false, pull: "secret" as const, server: "ghcr.io", namespace: "my-org" };
+        const settings = { kind: "generic" as const, address: "ghcr.io/my-org", insecure: false, pull: "secret" as const, server: "ghcr.io", namespace: "my-org", warnings: [] };
         const registry = new GenericRegistry(
             "registry",
             { apps: ["backend"], auth: { username: "me", password: pulumi.output("ghp_push") }, pullAuth: { username: "bot", password: pulumi.output("ghp_read") } },

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { podSpec } from "./harness/k8s";
 import { isSecret, unsecret } from "./harness/mocks";
 import { ProgramRun, runProgram } from "./harness/program";
@@ -136,5 +137,40 @@ describe("generic registry", () => {
         assert.match(String(run.get(IMAGE, "backend-image").inputs.imageName), /^registry\.lab:5000\/backend:src-/);
         assert.strictEqual(run.outputs.registry, "registry.lab:5000");
         assert.deepStrictEqual(run.ofType(SECRET), []);
+    });
+});
+
+describe("generic registry warnings (legal config, likely mistake)", () => {
+    /** Runs the program and returns what it warned, by capturing pulumi.log.warn. */
+    async function warnings(registry: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<string[]> {
+        const seen: string[] = [];
+        const original = pulumi.log.warn;
+        pulumi.log.warn = (message: string) => {
+            seen.push(message);
+            return Promise.resolve();
+        };
+        try {
+            await runProgram(withRegistry(registry, extra), {}, SECRET_KEYS);
+        } finally {
+            pulumi.log.warn = original;
+        }
+        return seen;
+    }
+
+    it("warns, naming the keys and docker login, when Docker Hub has no push credentials and pulls are anonymous", async () => {
+        const seen = await warnings({ address: "docker.io/myuser" });
+        assert.strictEqual(seen.length, 2, seen.join("\n"));
+        assert.match(seen[0], /stevedore:registry\.address = "docker\.io\/myuser": Docker Hub requires authentication to push, and stevedore:registryUsername \/ stevedore:registryPassword are not set; pushes will use this machine's `docker login docker\.io`/);
+        assert.match(seen[1], /stevedore:registry\.pull = "anonymous" from Docker Hub: only public repositories .* ImagePullBackOff; .* stevedore:pullUsername \/ stevedore:pullPassword/);
+    });
+
+    it("warns about anonymous pulls from GHCR even with push credentials", async () => {
+        const seen = await warnings({ address: "ghcr.io/my-org", pull: "anonymous" }, PUSH);
+        assert.deepStrictEqual(seen.map((w) => w.split(":")[0] + ":" + w.split(":")[1].split(" ")[0]), ["stevedore:registry.pull"]);
+    });
+
+    it("stays quiet for credentials with a pull Secret, and for a self-hosted registry", async () => {
+        assert.deepStrictEqual(await warnings({ address: "quay.io/team" }, { ...PUSH, ...PULL }), []);
+        assert.deepStrictEqual(await warnings({ address: "harbor.example.com/project" }), []);
     });
 });

@@ -61,6 +61,11 @@ describe("local target", () => {
         assert.strictEqual(run.outputs.renderedTo, "rendered/dev");
     });
 
+    it("has no renderedTo output outside render mode (the CLI warns on an undefined output)", async () => {
+        const run = await runProgram(dev);
+        assert.ok(!("renderedTo" in run.outputs), `outputs: ${Object.keys(run.outputs).join(", ")}`);
+    });
+
     it("with registry credentials: pushes with them and gives the cluster a pull secret, all kept secret", async () => {
         const config = withConfig(dev, (c) => {
             c["stevedore:registryUsername"] = "ci";

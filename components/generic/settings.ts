@@ -42,8 +42,35 @@ export function genericRegistrySchema(context: KindContext) {
             issue("pull", "must be \"secret\" when stevedore:pullUsername / stevedore:pullPassword are set (they only feed the pull Secret); remove them for anonymous pulls");
         }
         const pull = r.pull ?? (context.pushAuth || context.pullAuth ? "secret" : "anonymous");
-        return { ...r, pull, server: address.server, namespace: address.namespace };
+        return { ...r, pull, server: address.server, namespace: address.namespace, warnings: authWarnings(r.address, address.server, pull, context) };
     });
+}
+
+/** Public registries that refuse anonymous pushes and serve only public repositories anonymously. */
+const AUTH_REQUIRED: Record<string, string> = { "docker.io": "Docker Hub", "ghcr.io": "GHCR", "quay.io": "Quay" };
+
+/**
+ * Legal but likely mistakes, said before anything is pushed: no push credentials for a registry
+ * that requires them (the push then depends on this machine's `docker login`), and anonymous pulls
+ * from one (they work only for public repositories).
+ */
+function authWarnings(written: string, server: string, pull: "anonymous" | "secret", context: KindContext): string[] {
+    const name = AUTH_REQUIRED[server];
+    if (name === undefined) return [];
+    const warnings: string[] = [];
+    if (!context.pushAuth) {
+        warnings.push(
+            `stevedore:registry.address = ${JSON.stringify(written)}: ${name} requires authentication to push, and stevedore:registryUsername / stevedore:registryPassword are not set; ` +
+                `pushes will use this machine's \`docker login ${server}\` (run it first), or set both keys (the password with pulumi config set --secret)`,
+        );
+    }
+    if (pull === "anonymous") {
+        warnings.push(
+            `stevedore:registry.pull = "anonymous" from ${name}: only public repositories can be pulled without credentials, a private one ends in ImagePullBackOff; ` +
+                `make the repositories public, or set pull: secret with stevedore:pullUsername / stevedore:pullPassword (a read-only token, --secret)`,
+        );
+    }
+    return warnings;
 }
 
 export type GenericRegistrySettings = z.output<ReturnType<typeof genericRegistrySchema>>;

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Exit 0 when the real-engine e2e can run here: the Pulumi CLI and Node.js language host built by
-# toolchain/build.sh are in their cache. With --why, print why it cannot (for the test summary).
+# Exit 0 when the real-engine e2e can run here: every toolchain part is in its cache
+# (toolchain/build.sh --check) and the machine has what the harness starts (Debian's docker.io,
+# etcd-server, openssl, iproute2). With --why, print why it cannot (for the test summary).
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-dir="$(bash "$ROOT/tests/e2e/toolchain/build.sh" --print-dir 2>/dev/null)"
 reason=""
-if [ ! -x "$dir/bin/pulumi" ] || [ ! -x "$dir/bin/pulumi-language-nodejs" ]; then
-    reason="the Pulumi toolchain is not built; run STEVEDORE_TOOLCHAIN_ALLOW_MISSING_PROVIDERS=1 bash tests/e2e/toolchain/build.sh (see tests/e2e/README.md)"
+if ! missing="$(bash "$ROOT/tests/e2e/toolchain/build.sh" --check)"; then
+    reason="toolchain parts are not built ($(echo "$missing" | xargs -n1 basename | tr '\n' ' ')); run bash tests/e2e/toolchain/build.sh (see tests/e2e/README.md)"
 fi
+for cmd in dockerd docker etcd openssl ip; do
+    command -v "$cmd" >/dev/null 2>&1 || reason="${reason:+$reason; }$cmd is not installed (apt-get install docker.io etcd-server openssl iproute2)"
+done
+if [ "$(id -u)" != 0 ]; then reason="${reason:+$reason; }the harness starts dockerd and a network bridge, which needs root"; fi
 if [ "${1:-}" = "--why" ]; then echo "$reason"; fi
 [ -z "$reason" ]

@@ -14,9 +14,8 @@ function withApps(edit: (apps: Record<string, unknown>[]) => void): Record<strin
 }
 
 /**
- * The program on the real Pulumi CLI and Node.js language host. The docker and kubernetes
- * provider plugins cannot be built on this machine (see tests/e2e/README.md), so these tests
- * stop where a provider would be needed; everything before that point is the real thing.
+ * The program on the real Pulumi CLI and Node.js language host, with no cluster or Docker
+ * engine: what a user meets before anything is deployed (deploy.e2e.ts deploys for real).
  */
 describe("real engine (CLI + Node.js language host)", () => {
     let ws: Workspace;
@@ -60,14 +59,13 @@ describe("real engine (CLI + Node.js language host)", () => {
         assert.doesNotMatch(preview.output, /hunter2-e2e/);
     });
 
-    it("runs a valid dev stack past config into resource registration, up to the first provider", () => {
-        const preview = ws.pulumi(["preview", "--stack", "dev"]);
-        // The first resource needing a provider stops the preview because the docker and
-        // kubernetes plugins are not available here; reaching that point proves the program
-        // compiled and ran under the real language host and registered its components.
+    it("loads both provider plugins: without a Docker engine the dev stack's preview stops at the docker provider, naming it", () => {
+        const preview = ws.pulumi(["preview", "--stack", "dev"], { env: { DOCKER_HOST: `unix://${ws.file("no-docker.sock")}` } });
         assert.notStrictEqual(preview.status, 0);
         assert.doesNotMatch(preview.output, /Invalid stack config/);
-        assert.match(preview.output, /stevedore:local:Registry|stevedore:image:AppImage|stevedore:app:AppNamespace/);
-        assert.match(preview.output, /pulumi-resource-(docker|kubernetes)/);
+        // The kubernetes provider was configured, the docker one started and refused: no plugin is missing.
+        assert.match(preview.output, /pulumi:providers:kubernetes cluster-k8s create/);
+        assert.match(preview.output, /docker native provider returned an unexpected error from Configure: failed to connect to any docker daemon/);
+        assert.doesNotMatch(preview.output, /no resource plugin|could not find plugin|plugin .* not found/i);
     });
 });

@@ -3,8 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-
-const ROOT = path.resolve(__dirname, "..", "..", "..");
+import { ROOT, toolchainDir } from "./toolchain";
 /** What a Pulumi project needs to run stevedore; node_modules is linked, not copied. */
 const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "apps"];
 
@@ -12,11 +11,6 @@ export interface CommandResult {
     status: number;
     /** stdout and stderr together, as a user would read them. */
     output: string;
-}
-
-function toolchainDir(): string {
-    const result = spawnSync("bash", [path.join(ROOT, "tests/e2e/toolchain/build.sh"), "--print-dir"], { encoding: "utf8" });
-    return result.stdout.trim();
 }
 
 /**
@@ -27,7 +21,8 @@ export class Workspace {
     readonly dir: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    constructor() {
+    /** `env`: extra environment for every command, e.g. the test's DOCKER_HOST. */
+    constructor(env: NodeJS.ProcessEnv = {}) {
         const base = fs.mkdtempSync(path.join(os.tmpdir(), "stevedore-e2e-"));
         this.dir = path.join(base, "project");
         fs.mkdirSync(this.dir);
@@ -45,13 +40,31 @@ export class Workspace {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+            ...env,
         };
     }
 
     /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
-    pulumi(args: string[], input?: string): CommandResult {
-        const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, encoding: "utf8", input, timeout: 240_000 });
-        return { status: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+    pulumi(args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+        const result = spawnSync("pulumi", [...args, "--non-interactive"], {
+            cwd: this.dir,
+            env: { ...this.env, ...options.env },
+            encoding: "utf8",
+            input: options.input,
+            timeout: options.timeoutMs ?? 240_000,
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        const timedOut = result.error !== undefined ? `\n[harness] ${result.error.message}` : "";
+        const output = `${result.stdout}${result.stderr}${timedOut}`;
+        // STEVEDORE_E2E_LOG=<file> keeps every command's output, for reading a run afterwards.
+        const log = process.env.STEVEDORE_E2E_LOG;
+        if (log !== undefined) fs.appendFileSync(log, `\n$ pulumi ${args.join(" ")}  (exit ${result.status})\n${output}`);
+        return { status: result.status ?? -1, output };
+    }
+
+    /** Path of a file in the project copy. */
+    file(relative: string): string {
+        return path.join(this.dir, relative);
     }
 
     /** Creates stack `name` with `config` written as its stack file, as a user would. */
@@ -67,10 +80,12 @@ export class Workspace {
     }
 
     /** Resources in the stack's state. */
-    stateResources(name: string): { type: string; urn: string }[] {
+    stateResources(name: string): { type: string; urn: string; outputs?: Record<string, unknown> }[] {
         const exported = this.pulumi(["stack", "export", "--stack", name]);
         if (exported.status !== 0) throw new Error(`pulumi stack export failed:\n${exported.output}`);
-        const doc = JSON.parse(exported.output.slice(exported.output.indexOf("{"))) as { deployment?: { resources?: { type: string; urn: string }[] } };
+        const doc = JSON.parse(exported.output.slice(exported.output.indexOf("{"))) as {
+            deployment?: { resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[] };
+        };
         return doc.deployment?.resources ?? [];
     }
 

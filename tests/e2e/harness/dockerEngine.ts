@@ -1,0 +1,89 @@
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { atExit, Daemon, run, startDaemon, stopDaemon, waitFor } from "./processes";
+
+/**
+ * A Docker engine of the test's own: Debian's dockerd with its own data root, exec root, socket
+ * and bridge, so it shares nothing with a Docker the machine may run. Published ports bind to
+ * 127.0.0.1 only (stevedore's registry asks for that); the bridge's subnet lives on this machine.
+ */
+export class DockerEngine {
+    readonly host: string;
+    private daemon: Daemon | undefined;
+    private readonly bridge: string;
+    private removeBridge: (() => void) | undefined;
+
+    constructor(private readonly dir: string) {
+        fs.mkdirSync(dir, { recursive: true });
+        this.host = `unix://${path.join(dir, "docker.sock")}`;
+        // Interface names are at most 15 characters.
+        this.bridge = `stv${crypto.randomBytes(4).toString("hex")}`;
+    }
+
+    async start(): Promise<void> {
+        const subnet = freeSubnet();
+        run("ip", ["link", "add", "name", this.bridge, "type", "bridge"]);
+        this.removeBridge = atExit(() => run("ip", ["link", "delete", this.bridge]));
+        run("ip", ["addr", "add", `${subnet}.1/24`, "dev", this.bridge]);
+        run("ip", ["link", "set", this.bridge, "up"]);
+        const d = (name: string) => path.join(this.dir, name);
+        this.daemon = startDaemon(
+            "dockerd",
+            "dockerd",
+            [
+                `--data-root=${d("data")}`,
+                `--exec-root=${d("exec")}`,
+                `--pidfile=${d("dockerd.pid")}`,
+                `--host=${this.host}`,
+                `--bridge=${this.bridge}`,
+                // No NAT rules on the host: containers are reached through the userland proxy on loopback.
+                "--iptables=false",
+                "--ip6tables=false",
+                "--ip-masq=false",
+            ],
+            d("dockerd.log"),
+        );
+        await waitFor("dockerd to answer", () => (this.docker(["version", "--format", "{{.Server.Version}}"]).trim() || undefined), 60_000, this.daemon);
+    }
+
+    /** Environment for clients of this engine (the docker CLI, the docker provider). */
+    env(): NodeJS.ProcessEnv {
+        return { ...process.env, DOCKER_HOST: this.host, DOCKER_CONFIG: path.join(this.dir, "client-config") };
+    }
+
+    /** Runs the docker CLI against this engine. */
+    docker(args: string[], timeoutMs = 120_000): string {
+        return run("docker", args, { env: this.env(), timeoutMs });
+    }
+
+    /** Builds the images the e2e needs from this machine's binaries (tests/e2e/images.sh): nothing is pulled. */
+    buildTestImages(root: string): void {
+        run("bash", [path.join(root, "tests/e2e/images.sh")], { env: this.env(), timeoutMs: 300_000 });
+    }
+
+    stop(): void {
+        if (this.daemon !== undefined) {
+            // Containers first, so none outlives the engine (the registry container is stevedore's).
+            try {
+                const ids = this.docker(["ps", "-aq"]).split("\n").filter(Boolean);
+                if (ids.length > 0) this.docker(["rm", "-f", ...ids]);
+            } catch {
+                // The engine is already gone; nothing of its is left running.
+            }
+            stopDaemon(this.daemon, 20_000);
+            this.daemon = undefined;
+        }
+        this.removeBridge?.();
+    }
+}
+
+/** A 10.231.x.0/24 not assigned to any interface here. */
+function freeSubnet(): string {
+    const used = run("ip", ["-4", "-o", "addr", "show"]);
+    for (let i = 0; i < 50; i++) {
+        const candidate = `10.231.${crypto.randomInt(1, 255)}`;
+        if (!used.includes(`${candidate}.`)) return candidate;
+    }
+    throw new Error("no free 10.231.x.0/24 subnet for the test bridge");
+}
