@@ -43,7 +43,7 @@ function engineConfig(stackFile: string): { config: Record<string, string>; secr
 
 /** An engine that answers every registration with its own inputs and every cloud call with nothing. */
 const offline: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: `${args.name}-offline`, state: args.inputs }),
+    newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: `${args.name}-offline`, state: args.inputs as Record<string, unknown> }),
     call: () => ({}),
 };
 

@@ -27,7 +27,7 @@ export class GenericRegistry extends pulumi.ComponentResource implements Registr
     constructor(name: string, args: RegistryArgs, settings: GenericRegistrySettings, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:generic:Registry", name, {}, opts);
         this.apps = new Set(args.apps);
-        for (const warning of settings.warnings) pulumi.log.warn(warning, this);
+        for (const warning of settings.warnings) void pulumi.log.warn(warning, this);
         this.server = pulumi.output(settings.server);
         this.prefix = settings.namespace === "" ? settings.server : `${settings.server}/${settings.namespace}`;
         this.pushCredentials = args.auth === undefined ? undefined : credentialsFor(settings.server, args.auth);

@@ -7,8 +7,8 @@ reason=""
 if ! missing="$(bash "$ROOT/tests/e2e/toolchain/build.sh" --check)"; then
     reason="toolchain parts are not built ($(echo "$missing" | xargs -n1 basename | tr '\n' ' ')); run bash tests/e2e/toolchain/build.sh (see tests/e2e/README.md)"
 fi
-for cmd in dockerd docker etcd openssl ip; do
-    command -v "$cmd" >/dev/null 2>&1 || reason="${reason:+$reason; }$cmd is not installed (apt-get install docker.io etcd-server openssl iproute2)"
+for cmd in dockerd docker docker-registry openssl ip; do
+    command -v "$cmd" >/dev/null 2>&1 || reason="${reason:+$reason; }$cmd is not installed (apt-get install docker.io docker-registry openssl iproute2)"
 done
 if [ "$(id -u)" != 0 ]; then reason="${reason:+$reason; }the harness starts dockerd and a network bridge, which needs root"; fi
 if [ "${1:-}" = "--why" ]; then echo "$reason"; fi

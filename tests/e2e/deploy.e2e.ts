@@ -233,7 +233,7 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
 function pushedTags(resources: { type: string; urn: string; outputs?: Record<string, unknown> }[]): Map<string, string> {
     const tags = new Map<string, string>();
     for (const r of resources.filter((r) => r.type === "docker:index/image:Image")) {
-        const imageName = String(r.outputs?.imageName ?? "");
+        const imageName = typeof r.outputs?.imageName === "string" ? r.outputs.imageName : "";
         const app = r.urn.split("::").pop()?.replace(/-image$/, "") ?? "";
         tags.set(app, imageName.slice(imageName.lastIndexOf(":") + 1));
     }

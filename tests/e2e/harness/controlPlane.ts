@@ -10,7 +10,7 @@ import { tool, toolchainDir } from "./toolchain";
 export const KWOK_NODE = "kwok-node-0";
 
 /**
- * A Kubernetes control plane of the test's own on 127.0.0.1: Debian's etcd, kube-apiserver
+ * A Kubernetes control plane of the test's own on 127.0.0.1: etcd, kube-apiserver
  * (PodSecurity admission on, RBAC, service-account keys), kube-controller-manager,
  * kube-scheduler and kwok with one fake node. The test authenticates with a bearer token of a
  * `system:masters` user, written into a kubeconfig the stack reads like a user's.
@@ -33,7 +33,7 @@ export class ControlPlane {
         // etcd's data on tmpfs when there is one: its fsyncs are most of the API server's write latency.
         const etcdData = fs.mkdtempSync(path.join(fs.existsSync("/dev/shm") ? "/dev/shm" : this.dir, "stevedore-e2e-etcd-"));
         fs.symlinkSync(etcdData, d("etcd-data"));
-        const etcd = this.start1("etcd", "etcd", [
+        const etcd = this.start1("etcd", tool("etcd"), [
             "--name=e2e",
             `--data-dir=${etcdData}`,
             `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
@@ -102,8 +102,6 @@ export class ControlPlane {
                 `--server-address=127.0.0.1:${await freePort()}`,
                 "--node-lease-duration-seconds=40",
             ],
-            // With etcd 3.4 kwok's informers never sync through watch-list; plain list+watch works.
-            { ...process.env, KUBE_FEATURE_WatchListClient: "false" },
         );
         this.kubectl(["apply", "-f", "-"], stringify(fakeNode()));
         await waitFor(`node ${KWOK_NODE} to be Ready`, () => {

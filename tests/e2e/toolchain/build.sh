@@ -6,7 +6,7 @@
 #   bash tests/e2e/toolchain/build.sh --print-dir        # print the cache dir, build nothing
 #   bash tests/e2e/toolchain/build.sh --check [PART...]  # exit 0 when the parts are there, else list what is not
 #
-# PART is one of cli, langhost, kubernetes-provider, docker-provider, kubernetes, kwok; the
+# PART is one of cli, langhost, kubernetes-provider, docker-provider, kubernetes, etcd, kwok; the
 # default is all of them (the e2e needs all; `npm run up` only the first four).
 #
 # Parts (versions in versions.env only):
@@ -14,6 +14,7 @@
 #   pulumi-home/plugins/resource-kubernetes-vX/   built from the provider module's pseudo-version
 #   pulumi-home/plugins/resource-docker-vX/       installed from ../shared/tools/pulumi-plugins
 #   bin/kube-apiserver, kube-controller-manager, kube-scheduler, kubectl   one go build
+#   bin/etcd
 #   bin/kwok and kwok-stages.yaml
 # Each part is built only when its output is missing; the time each took goes to build-times.txt.
 set -euo pipefail
@@ -30,7 +31,7 @@ phome="$root/pulumi-home"
 k8s_plugin="$phome/plugins/resource-kubernetes-v$PULUMI_KUBERNETES_VERSION/pulumi-resource-kubernetes"
 docker_plugin="$phome/plugins/resource-docker-v$PULUMI_DOCKER_VERSION/pulumi-resource-docker"
 kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-all_parts=(cli langhost kubernetes-provider docker-provider kubernetes kwok)
+all_parts=(cli langhost kubernetes-provider docker-provider kubernetes etcd kwok)
 
 # outputs PART: the files a part leaves in the cache.
 outputs() {
@@ -40,6 +41,7 @@ outputs() {
     kubernetes-provider) echo "$k8s_plugin" ;;
     docker-provider) echo "$docker_plugin" ;;
     kubernetes) local b; for b in "${kube_bins[@]}"; do echo "$bin/$b"; done ;;
+    etcd) echo "$bin/etcd" ;;
     kwok) echo "$bin/kwok"; echo "$root/kwok-stages.yaml" ;;
     *) echo "build.sh: unknown part '$1'; parts are: ${all_parts[*]}" >&2; return 1 ;;
   esac
@@ -209,7 +211,20 @@ build_kubernetes() {
   for m in "${kube_bins[@]}"; do mv "$out/$m" "$bin/$m"; done
 }
 
-# 6. kwok: fake nodes whose pods become Ready. Its stage definitions ship in the module.
+# 6. etcd: the server module's main, in a wrapper module that requires its sibling modules at the
+#    same version in place of the local replaces in its go.mod.
+build_etcd() {
+  local dir="$root/src/etcd" v="v$ETCD_VERSION" gomod m
+  gomod="$(mod_field "go.etcd.io/etcd/server/v3@$v" GoMod)"
+  wrapper_module "$dir" etcd "$(go_directive "$gomod")"
+  for m in server/v3 api/v3 client/pkg/v3 client/v3 pkg/v3; do (cd "$dir" && go mod edit -require="go.etcd.io/etcd/$m@$v"); done
+  tools_file "$dir" go.etcd.io/etcd/server/v3
+  tidy "$dir"
+  (cd "$dir" && go build -trimpath -ldflags "$ldflags_strip" -o "$bin/etcd.tmp" go.etcd.io/etcd/server/v3)
+  mv "$bin/etcd.tmp" "$bin/etcd"
+}
+
+# 7. kwok: fake nodes whose pods become Ready. Its stage definitions ship in the module.
 build_kwok() {
   local src
   GOBIN="$bin" go install -trimpath -ldflags "$ldflags_strip" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
@@ -234,6 +249,7 @@ build() {
     kubernetes-provider) timed "pulumi-resource-kubernetes v$PULUMI_KUBERNETES_VERSION" build_kubernetes_provider ;;
     docker-provider) timed "pulumi-resource-docker v$PULUMI_DOCKER_VERSION (unpacked)" install_docker_provider ;;
     kubernetes) timed "kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v$KUBERNETES_VERSION" build_kubernetes ;;
+    etcd) timed "etcd v$ETCD_VERSION" build_etcd ;;
     kwok) timed "kwok v$KWOK_VERSION" build_kwok ;;
   esac
 }
