@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ConfigError } from "../components/config/errors";
 import { ACCEPTED_KEYS } from "../components/config/load";
 import { runFailing, runProgram } from "./harness/program";
 import { stackConfig, withConfig } from "./harness/stacks";
@@ -46,6 +47,12 @@ describe("stack config", () => {
         assert.deepStrictEqual([build.context, build.dockerfile, build.platform], ["apps/backend", "apps/backend/Dockerfile", "linux/amd64"]);
         assert.strictEqual((run.get("kubernetes:core/v1:Service", "backend-svc").inputs.spec as { type: string }).type, "ClusterIP");
         assert.strictEqual(run.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+    });
+
+    it("carries its message as its stack, so the engine has no call stack to format through source maps", () => {
+        const error = new ConfigError(["stevedore:apps[0].replcas = 3: unknown key"]);
+        assert.strictEqual(error.stack, `ConfigError: ${error.message}`);
+        assert.doesNotMatch(String(error.stack), /\n\s+at /);
     });
 
     it("rejects a typo inside an app entry instead of deploying the default", async () => {

@@ -9,6 +9,9 @@ export class ConfigError extends pulumi.RunError {
     constructor(public readonly problems: string[]) {
         super(`Invalid stack config (nothing was created):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "ConfigError";
+        // The engine formats the stack of every uncaught error even when it prints only the
+        // message; through the TypeScript source maps that took 25 s of a 29 s failing preview.
+        this.stack = `${this.name}: ${this.message}`;
     }
 }
 
