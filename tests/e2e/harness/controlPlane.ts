@@ -70,27 +70,21 @@ export class ControlPlane {
         this.writeKubeconfig(server, pki.caCert, token);
         await waitFor("kube-apiserver to be ready", () => (this.kubectlRaw(["get", "--raw=/readyz"]) === "ok" ? true : undefined), 120_000, apiserver);
 
-        this.start1("kube-controller-manager", tool("kube-controller-manager"), [
-            `--kubeconfig=${this.kubeconfig}`,
-            `--authentication-kubeconfig=${this.kubeconfig}`,
-            `--authorization-kubeconfig=${this.kubeconfig}`,
+        // Flags both controllers share: the admin kubeconfig for everything, serving on loopback.
+        const controller = async (certDir: string) => [
+            ...["kubeconfig", "authentication-kubeconfig", "authorization-kubeconfig"].map((flag) => `--${flag}=${this.kubeconfig}`),
             "--bind-address=127.0.0.1",
             `--secure-port=${await freePort()}`,
             "--leader-elect=false",
+            `--cert-dir=${d(certDir)}`,
+        ];
+        this.start1("kube-controller-manager", tool("kube-controller-manager"), [
+            ...(await controller("kcm-certs")),
             `--service-account-private-key-file=${pki.saKey}`,
             `--root-ca-file=${pki.caCert}`,
             "--use-service-account-credentials=false",
-            `--cert-dir=${d("kcm-certs")}`,
         ]);
-        this.start1("kube-scheduler", tool("kube-scheduler"), [
-            `--kubeconfig=${this.kubeconfig}`,
-            `--authentication-kubeconfig=${this.kubeconfig}`,
-            `--authorization-kubeconfig=${this.kubeconfig}`,
-            "--bind-address=127.0.0.1",
-            `--secure-port=${await freePort()}`,
-            "--leader-elect=false",
-            `--cert-dir=${d("scheduler-certs")}`,
-        ]);
+        this.start1("kube-scheduler", tool("kube-scheduler"), await controller("scheduler-certs"));
         const kwok = this.start1(
             "kwok",
             tool("kwok"),

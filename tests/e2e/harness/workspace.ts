@@ -21,12 +21,15 @@ export class Workspace {
     readonly dir: string;
     private readonly env: NodeJS.ProcessEnv;
 
-    /** `env`: extra environment for every command, e.g. the test's DOCKER_HOST. */
-    constructor(env: NodeJS.ProcessEnv = {}) {
+    /**
+     * `env`: extra environment for every command, e.g. the test's DOCKER_HOST. `project`: another
+     * Pulumi project to copy instead of stevedore (its directory and the files to take).
+     */
+    constructor(env: NodeJS.ProcessEnv = {}, project: { dir: string; files: string[] } = { dir: ROOT, files: PROJECT_FILES }) {
         const base = fs.mkdtempSync(path.join(os.tmpdir(), "stevedore-e2e-"));
         this.dir = path.join(base, "project");
         fs.mkdirSync(this.dir);
-        for (const file of PROJECT_FILES) fs.cpSync(path.join(ROOT, file), path.join(this.dir, file), { recursive: true });
+        for (const file of project.files) fs.cpSync(path.join(project.dir, file), path.join(this.dir, file), { recursive: true });
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
         fs.mkdirSync(path.join(base, "state"));
         const tools = toolchainDir();
