@@ -68,7 +68,7 @@ async function main(): Promise<void> {
             const programs = { stevedore, bare };
 
             for (let run = -WARMUP; run < RUNS; run++) {
-                const order = (run % 2 === 0 ? ["stevedore", "bare"] : ["bare", "stevedore"]) as (keyof typeof programs)[];
+                const order: (keyof typeof programs)[] = run % 2 === 0 ? ["stevedore", "bare"] : ["bare", "stevedore"];
                 const measure = (program: string, phase: Sample["phase"], action: () => void) => {
                     const since = Math.floor(Date.now() / 1000);
                     const start = process.hrtime.bigint();
