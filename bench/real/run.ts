@@ -47,11 +47,7 @@ async function main(): Promise<void> {
         env.docker.docker(["run", "-d", "--name", "bench-registry", "-p", `127.0.0.1:${port}:5000`, REGISTRY_IMAGE]);
         const { DOCKER_HOST, DOCKER_CONFIG } = env.docker.env();
         const dockerEnv = { DOCKER_HOST, DOCKER_CONFIG };
-        const pushes = (since: number) =>
-            env.docker
-                .docker(["events", "--since", String(since), "--until", String(Math.ceil(Date.now() / 1000) + 1), "--filter", "type=image", "--format", "{{.Action}}"])
-                .split("\n")
-                .filter((a) => a === "push").length;
+        const pushes = (since: number) => env.docker.imageActions(since).filter((action) => action === "push").length;
 
         for (const n of NS) {
             const apps = makeApps(fs.mkdtempSync(path.join(work, `n${n}-`)), n);

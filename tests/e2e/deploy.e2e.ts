@@ -63,11 +63,7 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
     /** `repo@digest` from what the registry itself answers for the app's image `tag`. */
     const registryRef = async (app: string, tag: string) => `localhost:${registryPort}/${app}@${await registry.digest(app, tag)}`;
     /** Image pushes and tags the engine recorded since `since` (seconds). */
-    const imageEvents = (since: number) =>
-        env.docker
-            .docker(["events", "--since", String(since), "--until", String(Math.ceil(Date.now() / 1000) + 1), "--filter", "type=image", "--format", "{{.Action}}"])
-            .split("\n")
-            .filter((action) => action === "push" || action === "tag");
+    const imageEvents = (since: number) => env.docker.imageActions(since).filter((action) => action === "push" || action === "tag");
     const changeSteps = (result: CommandResult) => {
         const doc = JSON.parse(result.output.slice(result.output.indexOf("{"))) as { steps?: PreviewStep[] };
         return (doc.steps ?? []).filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn.split("::").slice(-2).join("::")}`);

@@ -85,18 +85,14 @@ export class ControlPlane {
             "--use-service-account-credentials=false",
         ]);
         this.start1("kube-scheduler", tool("kube-scheduler"), await controller("scheduler-certs"));
-        const kwok = this.start1(
-            "kwok",
-            tool("kwok"),
-            [
-                `--kubeconfig=${this.kubeconfig}`,
-                `--config=${path.join(toolchainDir(), "kwok-stages.yaml")}`,
-                "--manage-all-nodes=false",
-                "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-                `--server-address=127.0.0.1:${await freePort()}`,
-                "--node-lease-duration-seconds=40",
-            ],
-        );
+        const kwok = this.start1("kwok", tool("kwok"), [
+            `--kubeconfig=${this.kubeconfig}`,
+            `--config=${path.join(toolchainDir(), "kwok-stages.yaml")}`,
+            "--manage-all-nodes=false",
+            "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+            `--server-address=127.0.0.1:${await freePort()}`,
+            "--node-lease-duration-seconds=40",
+        ]);
         this.kubectl(["apply", "-f", "-"], stringify(fakeNode()));
         await waitFor(`node ${KWOK_NODE} to be Ready`, () => {
             const ready = this.kubectlRaw(["get", "node", KWOK_NODE, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"]);
@@ -132,13 +128,8 @@ export class ControlPlane {
         if (fs.existsSync(etcdLink)) fs.rmSync(fs.realpathSync(etcdLink), { recursive: true, force: true });
     }
 
-    /** Log files of every component, for a failing test's report. */
-    logs(): string[] {
-        return this.daemons.map((daemon) => daemon.logFile);
-    }
-
-    private start1(name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): Daemon {
-        const daemon = startDaemon(name, command, args, path.join(this.dir, `${name}.log`), env);
+    private start1(name: string, command: string, args: string[]): Daemon {
+        const daemon = startDaemon(name, command, args, path.join(this.dir, `${name}.log`));
         this.daemons.push(daemon);
         return daemon;
     }

@@ -39,10 +39,10 @@ function tailOf(file: string, lines: number): string {
  * Starts `command` in the background. Its stdout and stderr go straight to `logFile` (a pipe
  * would fill while a synchronous `pulumi up` blocks this process and stall the daemon).
  */
-export function startDaemon(name: string, command: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): Daemon {
+export function startDaemon(name: string, command: string, args: string[], logFile: string): Daemon {
     if (command.includes("/")) fs.accessSync(command, fs.constants.X_OK);
     const fd = fs.openSync(logFile, "a");
-    const child = spawn(command, args, { stdio: ["ignore", fd, fd], env: env ?? process.env });
+    const child = spawn(command, args, { stdio: ["ignore", fd, fd] });
     fs.closeSync(fd);
     // A spawn failure is reported below; without a listener it would crash the test process.
     child.on("error", (error) => fs.appendFileSync(logFile, `\n[harness] ${name}: ${error.message}\n`));

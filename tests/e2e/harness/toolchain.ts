@@ -3,11 +3,16 @@ import * as path from "path";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 
-/** The toolchain cache of the current versions.env (tests/e2e/toolchain/build.sh fills it). */
+let cachedDir: string | undefined;
+
+/** The toolchain cache of the current versions.env (tests/e2e/toolchain/build.sh fills it); asked once per process. */
 export function toolchainDir(): string {
-    const result = spawnSync("bash", [path.join(ROOT, "tests/e2e/toolchain/build.sh"), "--print-dir"], { encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`toolchain/build.sh --print-dir failed:\n${result.stderr}`);
-    return result.stdout.trim();
+    if (cachedDir === undefined) {
+        const result = spawnSync("bash", [path.join(ROOT, "tests/e2e/toolchain/build.sh"), "--print-dir"], { encoding: "utf8" });
+        if (result.status !== 0) throw new Error(`toolchain/build.sh --print-dir failed:\n${result.stderr}`);
+        cachedDir = result.stdout.trim();
+    }
+    return cachedDir;
 }
 
 /** Path of a binary the toolchain built (pulumi, kube-apiserver, kubectl, kwok, ...). */
