@@ -66,7 +66,7 @@ async function main(): Promise<void> {
             for (let run = -WARMUP; run < RUNS; run++) {
                 const order: (keyof typeof programs)[] = run % 2 === 0 ? ["stevedore", "bare"] : ["bare", "stevedore"];
                 const measure = (program: string, phase: Sample["phase"], action: () => void) => {
-                    const since = Math.floor(Date.now() / 1000);
+                    const since = Date.now() / 1000;
                     const start = process.hrtime.bigint();
                     action();
                     const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -91,7 +91,7 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
     });
 
     it("first up builds and pushes both images with credentials and deploys each by the digest the registry serves", async () => {
-        const since = Math.floor(Date.now() / 1000);
+        const since = Date.now() / 1000;
         const result = up("first up");
         expectOk(result, "first pulumi up");
         assert.doesNotMatch(result.output, /renderedTo/, "an unset renderDir must not produce an undefined output warning");
@@ -136,7 +136,7 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
     it("an unchanged program previews no changes and a second up builds and pushes nothing", async () => {
         expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", STACK]), "preview --expect-no-changes");
         const before = Object.fromEntries(await Promise.all(APPS.map(async (app) => [app.name, await registry.tags(app.name)] as const)));
-        const since = Math.floor(Date.now() / 1000);
+        const since = Date.now() / 1000;
         const result = up("no-op up");
         expectOk(result, "second pulumi up");
         assert.doesNotMatch(result.output, /^\s+[+~-]+ \d+ (created|updated|deleted|replaced)/m);

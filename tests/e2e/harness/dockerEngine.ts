@@ -57,10 +57,13 @@ export class DockerEngine {
         return run("docker", args, { env: this.env(), timeoutMs });
     }
 
-    /** Actions (`push`, `tag`, `import`, ...) of the image events this engine recorded since `since` (seconds). */
+    /**
+     * Actions (`push`, `tag`, `import`, ...) of the image events this engine recorded since `since`
+     * (Unix seconds, fractions kept: whole seconds would count the previous command's last push).
+     */
     imageActions(since: number): string[] {
         const until = String(Math.ceil(Date.now() / 1000) + 1);
-        return this.docker(["events", "--since", String(since), "--until", until, "--filter", "type=image", "--format", "{{.Action}}"]).split("\n").filter(Boolean);
+        return this.docker(["events", "--since", since.toFixed(3), "--until", until, "--filter", "type=image", "--format", "{{.Action}}"]).split("\n").filter(Boolean);
     }
 
     /** Builds the images the e2e needs from this machine's binaries (tests/e2e/images.sh): nothing is pulled. */
