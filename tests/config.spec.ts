@@ -79,7 +79,7 @@ describe("stack config", () => {
     it("reports every bad value at once, each with key, value and what is allowed", async () => {
         const message = await rejected(
             withConfig(dev, (c) => {
-                Object.assign(apps(c)[0], { replicas: 0, port: 70000, expose: "public", healthPath: "healthz" });
+                Object.assign(apps(c)[0], { replicas: 0, port: 70000, expose: "public", healthPath: "healthz", rolloutTimeoutSeconds: 5 });
                 Object.assign(apps(c)[1], { name: "Front_End", resources: { limits: { memory: "lots" } } });
             }),
         );
@@ -87,6 +87,7 @@ describe("stack config", () => {
         assert.match(message, /stevedore:apps\[0\]\.port = 70000: must be <= 65535/);
         assert.match(message, /stevedore:apps\[0\]\.expose = "public": must be one of "none", "loadBalancer", "ingress"/);
         assert.match(message, /stevedore:apps\[0\]\.healthPath = "healthz": must start with '\/'/);
+        assert.match(message, /stevedore:apps\[0\]\.rolloutTimeoutSeconds = 5: must be >= 30/);
         assert.match(message, /stevedore:apps\[1\]\.name = "Front_End": must be a DNS label/);
         assert.match(message, /stevedore:apps\[1\]\.resources\.limits\.memory = "lots": must be a Kubernetes quantity/);
     });

@@ -54,7 +54,12 @@ export class App extends pulumi.ComponentResource {
                     },
                 },
             },
-            { ...childOpts, dependsOn: args.pull.dependsOn },
+            {
+                ...childOpts,
+                dependsOn: args.pull.dependsOn,
+                // A rollout that cannot finish (pull refused, readiness failing) fails the update after this long.
+                customTimeouts: { create: `${app.rolloutTimeoutSeconds}s`, update: `${app.rolloutTimeoutSeconds}s` },
+            },
         );
 
         if (app.replicas > 1) {

@@ -44,6 +44,8 @@ export const appSchema = z
         replicas: z.number().int().min(1).max(100).default(2),
         env: z.record(envName, z.string()).default({}),
         healthPath: z.string().startsWith("/", { message: "must start with '/'" }).default("/healthz"),
+        /** How long `pulumi up` waits for a rollout before failing it (the provider's own default is 10 minutes). */
+        rolloutTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
         resources,
         runAsUser: z.number().int().min(1).max(2147483647).default(10001),
         expose: z.enum(["none", "loadBalancer", "ingress"]).default("none"),

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the two images the e2e needs without pulling anything: a Node base image (tagged as the
-# sample Dockerfiles' NODE_IMAGE) and a registry image, each a root filesystem made of binaries
-# from this machine and the shared libraries they load, imported with `docker import`.
+# Builds the images the e2e needs without pulling anything: a Node base image (tagged as the
+# sample Dockerfiles' NODE_IMAGE), a registry image, each a root filesystem made of binaries from
+# this machine and the shared libraries they load, and the real node's pod sandbox image (one
+# static binary built from node/pause.c), all imported with `docker import`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 NODE_TAG="${STEVEDORE_E2E_NODE_IMAGE:-stevedore-e2e/node:22}"
 REGISTRY_TAG="${STEVEDORE_E2E_REGISTRY_IMAGE:-stevedore-e2e/registry:2}"
+PAUSE_TAG="${STEVEDORE_E2E_PAUSE_IMAGE:-stevedore-e2e/pause:1}"
 
 # Copies each binary and every library `ldd` says it loads into the root filesystem $1.
 add_binaries() {
@@ -71,5 +73,14 @@ YAML
     rm -rf "$rootfs"
 }
 
+pause_image() {
+    local rootfs
+    rootfs="$(mktemp -d)"
+    gcc -static -O2 -s -o "$rootfs/pause" "$ROOT/tests/e2e/node/pause.c"
+    import_rootfs "$rootfs" "$PAUSE_TAG" --change 'ENTRYPOINT ["/pause"]' --change 'USER 65535:65535'
+    rm -rf "$rootfs"
+}
+
 docker image inspect "$NODE_TAG" >/dev/null 2>&1 || node_image
 docker image inspect "$REGISTRY_TAG" >/dev/null 2>&1 || registry_image
+docker image inspect "$PAUSE_TAG" >/dev/null 2>&1 || pause_image

@@ -12,7 +12,7 @@ export const KWOK_NODE = "kwok-node-0";
 /**
  * A Kubernetes control plane of the test's own on 127.0.0.1: etcd, kube-apiserver
  * (PodSecurity admission on, RBAC, service-account keys), kube-controller-manager,
- * kube-scheduler and kwok with one fake node. The test authenticates with a bearer token of a
+ * kube-scheduler and, unless the scenarios bring a real node, kwok with one fake node. The test authenticates with a bearer token of a
  * `system:masters` user, written into a kubeconfig the stack reads like a user's.
  */
 export class ControlPlane {
@@ -25,7 +25,8 @@ export class ControlPlane {
         this.kubeconfig = path.join(dir, "kubeconfig");
     }
 
-    async start(): Promise<void> {
+    /** `kwok: false` starts no fake node (the real-node scenarios add their own node instead). */
+    async start(options: { kwok: boolean } = { kwok: true }): Promise<void> {
         const d = (name: string) => path.join(this.dir, name);
         const pki = makePki(d("pki"));
         const [etcdClient, etcdPeer, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -85,6 +86,12 @@ export class ControlPlane {
             "--use-service-account-credentials=false",
         ]);
         this.start1("kube-scheduler", tool("kube-scheduler"), await controller("scheduler-certs"));
+        if (options.kwok) await this.startKwok();
+        // Pods need the namespace's default service account, which the controller manager makes.
+        await waitFor("the default service account", () => (this.kubectlRaw(["get", "serviceaccount", "default", "-o", "name"]) ? true : undefined), 60_000);
+    }
+
+    private async startKwok(): Promise<void> {
         const kwok = this.start1("kwok", tool("kwok"), [
             `--kubeconfig=${this.kubeconfig}`,
             `--config=${path.join(toolchainDir(), "kwok-stages.yaml")}`,
@@ -98,8 +105,6 @@ export class ControlPlane {
             const ready = this.kubectlRaw(["get", "node", KWOK_NODE, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"]);
             return ready === "True" ? true : undefined;
         }, 60_000, kwok);
-        // Pods need the namespace's default service account, which the controller manager makes.
-        await waitFor("the default service account", () => (this.kubectlRaw(["get", "serviceaccount", "default", "-o", "name"]) ? true : undefined), 60_000);
     }
 
     /** kubectl against this control plane; throws with its output on failure. */

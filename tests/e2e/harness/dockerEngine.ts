@@ -1,7 +1,7 @@
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { atExit, Daemon, run, startDaemon, stopDaemon, waitFor } from "./processes";
+import { addLink, freeSubnet, linkName } from "./network";
+import { Daemon, run, startDaemon, stopDaemon, waitFor } from "./processes";
 
 /**
  * A Docker engine of the test's own: Debian's dockerd with its own data root, exec root, socket
@@ -17,14 +17,12 @@ export class DockerEngine {
     constructor(private readonly dir: string) {
         fs.mkdirSync(dir, { recursive: true });
         this.host = `unix://${path.join(dir, "docker.sock")}`;
-        // Interface names are at most 15 characters.
-        this.bridge = `stv${crypto.randomBytes(4).toString("hex")}`;
+        this.bridge = linkName("stv");
     }
 
     async start(): Promise<void> {
-        const subnet = freeSubnet();
-        run("ip", ["link", "add", "name", this.bridge, "type", "bridge"]);
-        this.removeBridge = atExit(() => run("ip", ["link", "delete", this.bridge]));
+        const subnet = freeSubnet("10.231");
+        this.removeBridge = addLink(this.bridge, "bridge");
         run("ip", ["addr", "add", `${subnet}.1/24`, "dev", this.bridge]);
         run("ip", ["link", "set", this.bridge, "up"]);
         const d = (name: string) => path.join(this.dir, name);
@@ -85,14 +83,4 @@ export class DockerEngine {
         }
         this.removeBridge?.();
     }
-}
-
-/** A 10.231.x.0/24 not assigned to any interface here. */
-function freeSubnet(): string {
-    const used = run("ip", ["-4", "-o", "addr", "show"]);
-    for (let i = 0; i < 50; i++) {
-        const candidate = `10.231.${crypto.randomInt(1, 255)}`;
-        if (!used.includes(`${candidate}.`)) return candidate;
-    }
-    throw new Error("no free 10.231.x.0/24 subnet for the test bridge");
 }

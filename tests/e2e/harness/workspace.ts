@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -59,10 +59,36 @@ export class Workspace {
         });
         const timedOut = result.error !== undefined ? `\n[harness] ${result.error.message}` : "";
         const output = `${result.stdout}${result.stderr}${timedOut}`;
-        // STEVEDORE_E2E_LOG=<file> keeps every command's output, for reading a run afterwards.
-        const log = process.env.STEVEDORE_E2E_LOG;
-        if (log !== undefined) fs.appendFileSync(log, `\n$ pulumi ${args.join(" ")}  (exit ${result.status})\n${output}`);
+        this.log(args, result.status, output);
         return { status: result.status ?? -1, output };
+    }
+
+    /**
+     * Runs `pulumi <args>` without blocking the event loop, so a test can do other work (a request
+     * loop) while it runs; resolves when it exits, never rejects on a non-zero exit.
+     */
+    pulumiAsync(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+        return new Promise((resolve) => {
+            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+            let output = "";
+            child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+            child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+            const timer = setTimeout(() => {
+                output += `\n[harness] timed out after ${options.timeoutMs} ms`;
+                child.kill("SIGKILL");
+            }, options.timeoutMs ?? 240_000);
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                this.log(args, code, output);
+                resolve({ status: code ?? -1, output });
+            });
+        });
+    }
+
+    /** STEVEDORE_E2E_LOG=<file> keeps every command's output, for reading a run afterwards. */
+    private log(args: string[], status: number | null, output: string): void {
+        const log = process.env.STEVEDORE_E2E_LOG;
+        if (log !== undefined) fs.appendFileSync(log, `\n$ pulumi ${args.join(" ")}  (exit ${status})\n${output}`);
     }
 
     /** Path of a file in the project copy. */

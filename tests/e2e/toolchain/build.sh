@@ -6,16 +6,17 @@
 #   bash tests/e2e/toolchain/build.sh --print-dir        # print the cache dir, build nothing
 #   bash tests/e2e/toolchain/build.sh --check [PART...]  # exit 0 when the parts are there, else list what is not
 #
-# PART is one of cli, langhost, kubernetes-provider, docker-provider, kubernetes, etcd, kwok; the
-# default is all of them (the e2e needs all; `npm run up` only the first four).
+# PART is one of cli, langhost, kubernetes-provider, docker-provider, kubernetes, etcd, kwok, coredns;
+# the default is all of them (the e2e needs all; `npm run up` only the first four).
 #
 # Parts (versions in versions.env only):
 #   bin/pulumi, bin/pulumi-language-nodejs, bin/pulumi-resource-pulumi-nodejs
 #   pulumi-home/plugins/resource-kubernetes-vX/   built from the provider module's pseudo-version
 #   pulumi-home/plugins/resource-docker-vX/       installed from ../shared/tools/pulumi-plugins
-#   bin/kube-apiserver, kube-controller-manager, kube-scheduler, kubectl   one go build
+#   bin/kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubelet, kube-proxy   one go build
 #   bin/etcd
 #   bin/kwok and kwok-stages.yaml
+#   bin/coredns                                    our own main with the plugins the real node needs
 # Each part is built only when its output is missing; the time each took goes to build-times.txt.
 set -euo pipefail
 
@@ -30,8 +31,8 @@ bin="$root/bin"
 phome="$root/pulumi-home"
 k8s_plugin="$phome/plugins/resource-kubernetes-v$PULUMI_KUBERNETES_VERSION/pulumi-resource-kubernetes"
 docker_plugin="$phome/plugins/resource-docker-v$PULUMI_DOCKER_VERSION/pulumi-resource-docker"
-kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-all_parts=(cli langhost kubernetes-provider docker-provider kubernetes etcd kwok)
+kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
+all_parts=(cli langhost kubernetes-provider docker-provider kubernetes etcd kwok coredns)
 
 # outputs PART: the files a part leaves in the cache.
 outputs() {
@@ -43,6 +44,7 @@ outputs() {
     kubernetes) local b; for b in "${kube_bins[@]}"; do echo "$bin/$b"; done ;;
     etcd) echo "$bin/etcd" ;;
     kwok) echo "$bin/kwok"; echo "$root/kwok-stages.yaml" ;;
+    coredns) echo "$bin/coredns" ;;
     *) echo "build.sh: unknown part '$1'; parts are: ${all_parts[*]}" >&2; return 1 ;;
   esac
 }
@@ -187,7 +189,7 @@ install_docker_provider() {
   mv "$docker_plugin.tmp" "$docker_plugin"
 }
 
-# 5. Control plane: one go build for all four binaries so their shared packages compile once.
+# 5. Control plane and node: one go build for all six binaries so their shared packages compile once.
 #    k8s.io/kubernetes replaces each staging module with a local path; here each is pinned to
 #    its published v0.<minor>.<patch> instead. The version ldflags make the API server report
 #    its real version (the kubernetes provider and kubectl read it).
@@ -241,6 +243,18 @@ build_kwok() {
   mv "$root/kwok-stages.yaml.tmp" "$root/kwok-stages.yaml"
 }
 
+# 8. CoreDNS for the real node's pods: our own main (toolchain/coredns/) with five plugins.
+build_coredns() {
+  local dir="$root/src/coredns" mod="github.com/coredns/coredns" gomod
+  gomod="$(mod_field "$mod@v$COREDNS_VERSION" GoMod)"
+  wrapper_module "$dir" coredns "$(go_directive "$gomod")"
+  cp "$here/coredns/main.go" "$dir/main.go"
+  (cd "$dir" && go mod edit -require="$mod@v$COREDNS_VERSION")
+  tidy "$dir"
+  (cd "$dir" && go build -trimpath -ldflags "$ldflags_strip" -o "$bin/coredns.tmp" .)
+  mv "$bin/coredns.tmp" "$bin/coredns"
+}
+
 # build PART: the part's recipe, timed.
 build() {
   case "$1" in
@@ -248,9 +262,10 @@ build() {
     langhost) timed "pulumi-language-nodejs v$PULUMI_NODEJS_LANGHOST_SDK_VERSION" build_langhost ;;
     kubernetes-provider) timed "pulumi-resource-kubernetes v$PULUMI_KUBERNETES_VERSION" build_kubernetes_provider ;;
     docker-provider) timed "pulumi-resource-docker v$PULUMI_DOCKER_VERSION (unpacked)" install_docker_provider ;;
-    kubernetes) timed "kube-apiserver, kube-controller-manager, kube-scheduler, kubectl v$KUBERNETES_VERSION" build_kubernetes ;;
+    kubernetes) timed "kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubelet, kube-proxy v$KUBERNETES_VERSION" build_kubernetes ;;
     etcd) timed "etcd v$ETCD_VERSION" build_etcd ;;
     kwok) timed "kwok v$KWOK_VERSION" build_kwok ;;
+    coredns) timed "coredns v$COREDNS_VERSION" build_coredns ;;
   esac
 }
 for p in "${wanted[@]}"; do

@@ -1,0 +1,361 @@
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { DockerEngine } from "./dockerEngine";
+import { addLink, freeSubnet, linkName, setSysctl } from "./network";
+import { Daemon, freePort, run, startDaemon, stopDaemon, waitFor } from "./processes";
+import { tool } from "./toolchain";
+
+/** The pod sandbox image tests/e2e/images.sh builds from node/pause.c. */
+export const PAUSE_IMAGE = process.env.STEVEDORE_E2E_PAUSE_IMAGE ?? "stevedore-e2e/pause:1";
+const CLUSTER_DOMAIN = "cluster.local";
+
+/**
+ * One real Kubernetes node on this machine, for the scenarios that need containers to run:
+ * Debian's containerd and runc, pod networking with Debian's CNI bridge and host-local plugins,
+ * the kubelet and kube-proxy (iptables) built with the control plane, and CoreDNS (our own small
+ * build) so pods resolve Service names. Its addresses are private: pods live on a bridge of
+ * this run's own (10.232.x.0/24) and the node's address (10.233.x.1) is on a dummy interface, so
+ * nothing listens on a real network. Every daemon is stopped by its PID in `stop()`, after the
+ * pods it ran are gone, and every link, sysctl, mount and cgroup it made is undone.
+ */
+export class RealNode {
+    readonly name: string;
+    /** The node's InternalIP: the kubelet, CoreDNS and NodePorts listen here. */
+    nodeIp = "";
+    podSubnet = "";
+    private readonly daemons = new Map<string, Daemon>();
+    private readonly undo: (() => void)[] = [];
+    private readonly containerdSocket: string;
+    private readonly cgroupRoot: string;
+
+    constructor(
+        private readonly dir: string,
+        private readonly kubeconfig: string,
+    ) {
+        fs.mkdirSync(dir, { recursive: true });
+        const id = linkName("");
+        this.name = `stevedore-node-${id}`;
+        this.containerdSocket = path.join(dir, "containerd", "containerd.sock");
+        this.cgroupRoot = `/stevedore-e2e-${id}`;
+    }
+
+    /** Starts the node and waits until it is Ready and its Services route. `docker` holds the pause image. */
+    async start(docker: DockerEngine): Promise<void> {
+        const d = (name: string) => path.join(this.dir, name);
+        // Pods reach Services (DNAT on the host) and each other across the bridge through iptables.
+        this.undo.push(setSysctl("net.ipv4.ip_forward", "1"), setSysctl("net.bridge.bridge-nf-call-iptables", "1"));
+        this.podSubnet = freeSubnet("10.232");
+        this.nodeIp = `${freeSubnet("10.233")}.1`;
+        const dummy = linkName("stvn");
+        this.undo.push(addLink(dummy, "dummy"));
+        run("ip", ["addr", "add", `${this.nodeIp}/32`, "dev", dummy]);
+        run("ip", ["link", "set", dummy, "up"]);
+
+        await this.startContainerd();
+        const pauseTar = d("pause.tar");
+        docker.docker(["save", "-o", pauseTar, PAUSE_IMAGE]);
+        this.ctr(["images", "import", pauseTar]);
+
+        const dnsReady = await this.startCoreDns();
+        const kubeletHealth = await this.startKubelet();
+        await waitFor("the kubelet to be healthy", async () => ((await fetch(kubeletHealth)).ok ? true : undefined), 60_000, this.daemons.get("kubelet"));
+        await waitFor(`node ${this.name} to be Ready`, () => (this.nodeReady() ? true : undefined), 120_000, this.daemons.get("kubelet"));
+        const proxyHealth = await this.startKubeProxy();
+        await waitFor("kube-proxy to be healthy", async () => ((await fetch(proxyHealth)).ok ? true : undefined), 60_000, this.daemons.get("kube-proxy"));
+        await waitFor("CoreDNS to be ready", async () => ((await fetch(dnsReady)).ok ? true : undefined), 60_000, this.daemons.get("coredns"));
+    }
+
+    /** Lets containerd pull from a plain-HTTP registry (the local target's, on loopback). */
+    trustRegistry(host: string): void {
+        const dir = path.join(this.dir, "containerd", "certs.d", host);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, "hosts.toml"), `server = "http://${host}"\n\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`);
+    }
+
+    /** `ctr` in containerd's Kubernetes namespace, for what the CRI does not show (images, tasks). */
+    ctr(args: string[]): string {
+        return run("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", ...args], { timeoutMs: 120_000 });
+    }
+
+    /** The kubelet's log so far (pull errors, probe failures). */
+    kubeletLog(): string {
+        const kubelet = this.daemons.get("kubelet");
+        return kubelet === undefined ? "" : fs.readFileSync(kubelet.logFile, "utf8");
+    }
+
+    /**
+     * Stops the node. Pods still on it are killed through containerd first, so no container,
+     * shim, network namespace or mount outlives the test.
+     */
+    stop(): void {
+        for (const name of ["kube-proxy", "kubelet", "coredns"]) this.stopOne(name);
+        const proxy = tool("kube-proxy");
+        // kube-proxy's iptables chains are host-wide: remove them.
+        if (fs.existsSync(proxy)) runQuietly(proxy, ["--cleanup"]);
+        if (this.daemons.has("containerd")) this.removeContainers();
+        this.stopOne("containerd");
+        this.unmountUnder(this.dir);
+        this.removeCgroups();
+        for (const undo of this.undo.splice(0).reverse()) undo();
+    }
+
+    private async startContainerd(): Promise<void> {
+        const c = (name: string) => path.join(this.dir, "containerd", name);
+        fs.mkdirSync(c("cni"), { recursive: true });
+        fs.mkdirSync(c("certs.d"), { recursive: true });
+        fs.writeFileSync(c("config.toml"), containerdConfig({ dir: path.join(this.dir, "containerd"), socket: this.containerdSocket }));
+        fs.writeFileSync(c("cni/10-stevedore.conflist"), JSON.stringify(cniConfig(linkName("stvc"), this.podSubnet, c("cni-ipam"))));
+        this.start1("containerd", "containerd", [`--config=${c("config.toml")}`]);
+        await waitFor("containerd to answer", () => (this.ctr(["version"]) ? true : undefined), 60_000, this.daemons.get("containerd"));
+    }
+
+    /** CoreDNS on the node's address: `kubernetes` answers cluster names from the API server. */
+    private async startCoreDns(): Promise<string> {
+        const readyPort = await freePort();
+        const corefile = [
+            `.:53 {`,
+            `    bind ${this.nodeIp}`,
+            `    ready 127.0.0.1:${readyPort}`,
+            `    errors`,
+            `    cache 5`,
+            `    kubernetes ${CLUSTER_DOMAIN} in-addr.arpa ip6.arpa {`,
+            `        kubeconfig ${this.kubeconfig}`,
+            `        ttl 5`,
+            `    }`,
+            `}`,
+        ].join("\n");
+        fs.writeFileSync(path.join(this.dir, "Corefile"), `${corefile}\n`);
+        this.start1("coredns", tool("coredns"), [`-conf=${path.join(this.dir, "Corefile")}`]);
+        return `http://127.0.0.1:${readyPort}/ready`;
+    }
+
+    private async startKubelet(): Promise<string> {
+        const d = (name: string) => path.join(this.dir, "kubelet", name);
+        fs.mkdirSync(d("root"), { recursive: true });
+        const [port, healthzPort] = await Promise.all([freePort(), freePort()]);
+        const config = {
+            apiVersion: "kubelet.config.k8s.io/v1beta1",
+            kind: "KubeletConfiguration",
+            address: this.nodeIp,
+            port,
+            readOnlyPort: 0,
+            healthzBindAddress: "127.0.0.1",
+            healthzPort,
+            // Reached only on the node's private address by this test's API server: no client certs.
+            authentication: { anonymous: { enabled: true }, webhook: { enabled: false } },
+            authorization: { mode: "AlwaysAllow" },
+            containerRuntimeEndpoint: `unix://${this.containerdSocket}`,
+            // This machine has no systemd and mounts cgroup v1, which the kubelet refuses unless told.
+            cgroupDriver: "cgroupfs",
+            failCgroupV1: false,
+            cgroupRoot: this.cgroupRoot,
+            failSwapOn: false,
+            clusterDNS: [this.nodeIp],
+            clusterDomain: CLUSTER_DOMAIN,
+            podLogsDir: d("pod-logs"),
+            // A test node on a shared disk: never evict for disk or collect the imported pause image.
+            evictionHard: { "memory.available": "100Mi", "nodefs.available": "1%", "imagefs.available": "1%" },
+            imageGCHighThresholdPercent: 100,
+            imageGCLowThresholdPercent: 99,
+            serializeImagePulls: false,
+            // Probe and status updates as often as on a real node; the node lease keeps it Ready.
+            nodeStatusUpdateFrequency: "10s",
+        };
+        fs.writeFileSync(d("config.yaml"), stringify(config));
+        this.start1("kubelet", tool("kubelet"), [
+            `--config=${d("config.yaml")}`,
+            `--kubeconfig=${this.kubeconfig}`,
+            `--root-dir=${d("root")}`,
+            `--hostname-override=${this.name}`,
+            `--node-ip=${this.nodeIp}`,
+            `--node-labels=stevedore.dev/e2e-node=real`,
+            "--v=2",
+        ]);
+        return `http://127.0.0.1:${healthzPort}/healthz`;
+    }
+
+    private async startKubeProxy(): Promise<string> {
+        const [healthz, metrics] = await Promise.all([freePort(), freePort()]);
+        const config = {
+            apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
+            kind: "KubeProxyConfiguration",
+            clientConnection: { kubeconfig: this.kubeconfig },
+            hostnameOverride: this.name,
+            mode: "iptables",
+            clusterCIDR: `${this.podSubnet}.0/24`,
+            healthzBindAddress: `127.0.0.1:${healthz}`,
+            metricsBindAddress: `127.0.0.1:${metrics}`,
+            // NodePorts only on the node's private address, and the host's conntrack table left as it is.
+            nodePortAddresses: [`${this.nodeIp}/32`],
+            iptables: { localhostNodePorts: false },
+            conntrack: { maxPerCore: 0 },
+        };
+        const file = path.join(this.dir, "kube-proxy.yaml");
+        fs.writeFileSync(file, stringify(config));
+        this.start1("kube-proxy", tool("kube-proxy"), [`--config=${file}`, "--v=2"]);
+        return `http://127.0.0.1:${healthz}/healthz`;
+    }
+
+    private nodeReady(): boolean {
+        try {
+            const out = run(tool("kubectl"), [
+                `--kubeconfig=${this.kubeconfig}`,
+                "get",
+                "node",
+                this.name,
+                "-o",
+                'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+            ]);
+            return out.trim() === "True";
+        } catch {
+            return false;
+        }
+    }
+
+    /** Kills every task containerd still runs for Kubernetes and removes its containers. */
+    private removeContainers(): void {
+        const ids = (args: string[]) =>
+            runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", ...args, "-q"])
+                .split("\n")
+                .map((line) => line.trim().split(/\s+/)[0])
+                .filter(Boolean);
+        for (const id of ids(["tasks", "ls"])) {
+            runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "tasks", "kill", "--signal=SIGKILL", id]);
+        }
+        for (let i = 0; i < 50 && ids(["tasks", "ls"]).length > 0; i++) run("sleep", ["0.2"]);
+        for (const id of ids(["tasks", "ls"])) runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "tasks", "delete", "--force", id]);
+        for (const id of ids(["containers", "ls"])) runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "containers", "delete", id]);
+        // Shims of this containerd that outlived their tasks.
+        for (const pid of pidsWithArg(this.containerdSocket)) {
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch {
+                // Already gone.
+            }
+        }
+    }
+
+    /** Unmounts what containerd and the kubelet left mounted under `dir` (rootfs, shm, network namespaces), deepest first. */
+    private unmountUnder(dir: string): void {
+        const mounts = fs
+            .readFileSync("/proc/self/mounts", "utf8")
+            .split("\n")
+            .map((line) => line.split(" ")[1])
+            .filter((target): target is string => target !== undefined && target.startsWith(`${dir}/`));
+        for (const target of mounts.reverse()) runQuietly("umount", ["-l", target.replace(/\\040/g, " ")]);
+    }
+
+    /** Removes the kubelet's cgroups (under its own cgroup root) in every v1 hierarchy, leaves first. */
+    private removeCgroups(): void {
+        const base = "/sys/fs/cgroup";
+        if (!fs.existsSync(base)) return;
+        for (const hierarchy of fs.readdirSync(base)) {
+            const top = path.join(base, hierarchy, this.cgroupRoot);
+            if (fs.existsSync(top)) removeCgroupTree(top);
+        }
+    }
+
+    private start1(name: string, command: string, args: string[]): void {
+        this.daemons.set(name, startDaemon(name, command, args, path.join(this.dir, `${name}.log`)));
+    }
+
+    private stopOne(name: string): void {
+        const daemon = this.daemons.get(name);
+        if (daemon === undefined) return;
+        stopDaemon(daemon, 15_000);
+        this.daemons.delete(name);
+    }
+}
+
+function containerdConfig(options: { dir: string; socket: string }): string {
+    const { dir, socket } = options;
+    const cri = 'plugins."io.containerd.grpc.v1.cri"';
+    return [
+        "version = 2",
+        `root = "${dir}/root"`,
+        `state = "${dir}/state"`,
+        // Snapshotters this machine cannot use only add errors to the log.
+        'disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"]',
+        "",
+        "[grpc]",
+        `  address = "${socket}"`,
+        "[ttrpc]",
+        `  address = "${socket}.ttrpc"`,
+        `[plugins."io.containerd.internal.v1.opt"]`,
+        `  path = "${dir}/opt"`,
+        `[${cri}]`,
+        // Imported by the harness from its own image: nothing is pulled from Docker Hub.
+        `  sandbox_image = "docker.io/${PAUSE_IMAGE}"`,
+        // Pods' network namespaces under this run's state dir, not the host's /run/netns.
+        "  netns_mounts_under_state_dir = true",
+        `[${cri}.containerd]`,
+        '  snapshotter = "overlayfs"',
+        '  default_runtime_name = "runc"',
+        `[${cri}.containerd.runtimes.runc]`,
+        '  runtime_type = "io.containerd.runc.v2"',
+        `[${cri}.containerd.runtimes.runc.options]`,
+        "  SystemdCgroup = false",
+        `[${cri}.cni]`,
+        '  bin_dir = "/usr/lib/cni"',
+        `  conf_dir = "${dir}/cni"`,
+        `[${cri}.registry]`,
+        // Per-registry hosts.toml files (trustRegistry), read at each pull.
+        `  config_path = "${dir}/certs.d"`,
+        "",
+    ].join("\n");
+}
+
+function cniConfig(bridge: string, subnet: string, ipamDir: string): Record<string, unknown> {
+    return {
+        cniVersion: "0.4.0",
+        name: "stevedore-e2e",
+        plugins: [
+            {
+                type: "bridge",
+                bridge,
+                isGateway: true,
+                // Pods only talk to each other, the node and Services: no NAT to the outside.
+                ipMasq: false,
+                // A pod reaching its own Service may be sent back to itself.
+                hairpinMode: true,
+                ipam: { type: "host-local", ranges: [[{ subnet: `${subnet}.0/24` }]], routes: [{ dst: "0.0.0.0/0" }], dataDir: ipamDir },
+            },
+            { type: "portmap", capabilities: { portMappings: true } },
+        ],
+    };
+}
+
+function runQuietly(command: string, args: string[]): string {
+    try {
+        return run(command, args, { timeoutMs: 60_000 });
+    } catch {
+        return "";
+    }
+}
+
+/** PIDs of processes whose command line contains `arg` (containerd's shims name its socket). */
+function pidsWithArg(arg: string): number[] {
+    const pids: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").some((part) => part.includes(arg))) pids.push(Number(entry));
+        } catch {
+            // The process ended while we looked.
+        }
+    }
+    return pids;
+}
+
+function removeCgroupTree(dir: string): void {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) removeCgroupTree(path.join(dir, entry.name));
+    }
+    try {
+        fs.rmdirSync(dir);
+    } catch {
+        // A cgroup with a process left in it stays; the next boot clears it.
+    }
+}
+
