@@ -30,7 +30,8 @@ export async function resolveDeep(value: unknown): Promise<unknown> {
     return value;
 }
 
-function encodeConfig(config: TestConfig): Record<string, string> {
+/** `config` as the engine hands it to the program: `stevedore:`-prefixed keys, maps and lists as JSON text. */
+export function encodeConfig(config: TestConfig): Record<string, string> {
     return Object.fromEntries(
         Object.entries(config).map(([key, value]) => [key.includes(":") ? key : `stevedore:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
     );
@@ -70,9 +71,15 @@ export async function runFailing(config: TestConfig, options: MockOptions = {}, 
     throw new Error("the program succeeded, but this config should have been rejected");
 }
 
-async function run(mocks: RecordingMocks, config: TestConfig, secretKeys: string[]): Promise<ProgramRun> {
+/** Secret keys as the engine lists them (`stevedore:registryPassword`). */
+export function fullKeys(keys: string[]): string[] {
+    return keys.map((k) => (k.includes(":") ? k : `stevedore:${k}`));
+}
+
+/** Runs the program on mocks the caller holds, so it can read what was registered even when the run fails. */
+export async function run(mocks: RecordingMocks, config: TestConfig, secretKeys: string[]): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(mocks, "stevedore", "test", false);
-    pulumi.runtime.setAllConfig(encodeConfig(config), secretKeys.map((k) => (k.includes(":") ? k : `stevedore:${k}`)));
+    pulumi.runtime.setAllConfig(encodeConfig(config), fullKeys(secretKeys));
 
     const dependsOn = recordDependencies();
 
