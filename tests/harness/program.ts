@@ -6,6 +6,8 @@ export type TestConfig = Record<string, unknown>;
 
 export interface ProgramRun {
     outputs: Record<string, unknown>;
+    /** The outputs as the program returned them (Outputs unresolved, secrets still marked). */
+    rawOutputs: Record<string, unknown>;
     resources: Registered[];
     /** Registered resources of one type token. */
     ofType(type: string): Registered[];
@@ -85,12 +87,14 @@ export async function run(mocks: RecordingMocks, config: TestConfig, secretKeys:
 
     // Imported here, after the mocks, because the program module loads the SDKs.
     const program = (await import("../../index")).default as () => Promise<Record<string, unknown>>;
-    const outputs = record(await resolveDeep(await program()));
+    const rawOutputs = record(await program());
+    const outputs = record(await resolveDeep(rawOutputs));
     await pulumi.runtime.disconnect();
 
     const resources = mocks.resources;
     return {
         outputs,
+        rawOutputs,
         resources,
         dependsOn,
         ofType: (type) => resources.filter((r) => r.type === type),
