@@ -17,7 +17,10 @@ describe("generated stack configs (property-based)", function () {
     const report = new PropertyReport();
     const late: Generated[] = [];
     let exchange: ReturnType<typeof stubAcrExchange>;
-    before(() => (exchange = stubAcrExchange()));
+    before(() => {
+        report.start();
+        exchange = stubAcrExchange();
+    });
     after(() => {
         exchange.restore();
         console.log(report.text());

@@ -23,7 +23,12 @@ export class PropertyReport {
     public readonly variants = new Set<string>();
     public readonly mutations = new Set<string>();
     public readonly counterexamples: string[] = [];
-    private readonly started = Date.now();
+    private started = Date.now();
+
+    /** Starts the clock when the suite starts (mocha loads every spec file before running any). */
+    start(): void {
+        this.started = Date.now();
+    }
 
     count(level: string, c: Generated, verdict: Verdict): void {
         const t = this.tallies.get(level) ?? { tried: 0, rejected: 0, accepted: 0, late: 0, warned: 0 };
