@@ -36,3 +36,23 @@ describe("generic kinds with a cloud target", () => {
         }
     });
 });
+
+describe("a kubeconfig cluster with a cloud target's own registry (found by tests/properties.spec.ts)", () => {
+    // The program used to register the registry, the cluster's provider and the namespace, then
+    // fail in grantPull with a plain error; the config loader now rejects the pair up front.
+    const cases = [
+        { target: "aks", settings: { "stevedore:azure": { location: "westeurope", resourceGroup: { name: "rg-shop" }, cluster: { name: "aks-shop" } } }, cloud: "azure" },
+        { target: "eks", settings: { "stevedore:aws": { region: "us-east-1", cluster: { name: "eks-shop" } } }, cloud: "aws" },
+        { target: "gke", settings: { "stevedore:gcp": { project: "acme-shop-prod", location: "europe-west4", cluster: { name: "gke-shop" } } }, cloud: "gcp" },
+    ];
+    for (const { target, settings, cloud } of cases) {
+        it(`${target}: rejected as a config error naming stevedore:cluster, with nothing registered`, async () => {
+            const config = { "stevedore:target": target, ...settings, "stevedore:apps": [{ name: "backend" }], "stevedore:cluster": { kind: "kubeconfig", context: "lab" } };
+            const { error, resources } = await runFailing(config);
+            assert.strictEqual(error.name, "ConfigError", error.stack);
+            assert.deepStrictEqual(resources.map((r) => `${r.type} ${r.name}`), []);
+            assert.ok(error.message.includes(`stevedore:cluster.kind = "kubeconfig" with stevedore:target = "${target}"`), error.message);
+            assert.ok(error.message.includes(`pulling from the ${cloud} registry needs`), error.message);
+        });
+    }
+});

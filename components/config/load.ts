@@ -6,6 +6,7 @@ import { BoundTarget, TargetName, targetNames, targets } from "../targets";
 import { AppSettings, appsSchema, dnsLabel } from "./app";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
+import { CREDENTIAL_KEYS, warnPlaintextCredentials } from "./plaintext";
 import { NAMESPACE, rawConfig } from "./raw";
 
 /** An app entry with its build paths resolved against the project directory. */
@@ -58,7 +59,7 @@ type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> }
 export const ACCEPTED_KEYS: readonly string[] = [...Object.keys(topLevel), ...OVERRIDE_KEYS, ...Object.values(targets).map((t) => t.settingsKey)];
 
 /** Keys whose values are never echoed in an error message. */
-const SECRET_KEYS = new Set(["registryPassword", "pullPassword", "kubeconfig"]);
+const SECRET_KEYS = new Set<string>(CREDENTIAL_KEYS);
 
 /**
  * Reads and validates the stack config. Throws a ConfigError listing every problem (key, value,
@@ -66,6 +67,7 @@ const SECRET_KEYS = new Set(["registryPassword", "pullPassword", "kubeconfig"]);
  */
 export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const raw = rawConfig();
+    warnPlaintextCredentials(raw.keys());
     const problems: string[] = [];
     const known = ACCEPTED_KEYS;
 

@@ -5,6 +5,13 @@ import { describeIssues } from "./errors";
 /** Top-level keys that replace one half of the target: `stevedore:registry` and `stevedore:cluster`. */
 export const OVERRIDE_KEYS = ["registry", "cluster"] as const;
 
+/**
+ * Targets whose registry is pulled through a cloud IAM grant (their clusters' `iamCloud`), which a
+ * kubeconfig cluster cannot give. Checked here so the stack fails before anything is registered,
+ * not in grantPull after the registry and namespace were.
+ */
+const IAM_PULL_CLOUD: Record<string, string> = { aks: "azure", eks: "aws", gke: "gcp" };
+
 /** What parsing the override keys found: binders for the kinds given, and every problem. */
 export interface Overrides {
     registry?: () => Promise<BoundTarget["createRegistry"]>;
@@ -35,6 +42,15 @@ export function checkOverrides(raw: Map<string, unknown>, context: KindContext):
     }
     const registry = checkOverride("registry", raw.get("registry"), registryKinds, context);
     const cluster = checkOverride("cluster", raw.get("cluster"), clusterKinds, context);
+    const cloud = IAM_PULL_CLOUD[String(raw.get("target"))];
+    if (cluster.bind !== undefined && registry.bind === undefined && !raw.has("registry") && cloud !== undefined) {
+        problems.push(
+            `stevedore:cluster.kind = "kubeconfig" with stevedore:target = ${JSON.stringify(raw.get("target"))}: the kubeconfig cluster (stevedore:cluster kind "kubeconfig") ` +
+                `cannot grant its nodes the IAM role that pulling from the ${cloud} registry needs: stevedore does not know which cloud identity those nodes run as. ` +
+                `Use a pull secret instead: set stevedore:registry {kind: generic, address: <that registry>/<namespace>, pull: secret} with stevedore:pullUsername and ` +
+                `stevedore:pullPassword (--secret, a read-only token), or remove stevedore:cluster to deploy to the target's own cluster`,
+        );
+    }
     return { registry: registry.bind, cluster: cluster.bind, problems: [...problems, ...registry.problems, ...cluster.problems] };
 }
 

@@ -21,6 +21,9 @@ export interface AwsMockSettings {
 
 const DNS_SUFFIX = { aws: "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com" } as const;
 
+/** The password of the ECR authorization token every mocked getAuthorizationToken returns. */
+export const ECR_PASSWORD = `eyJwYXlsb2FkIjoi${sha256("ecr-token").slice(0, 48)}`;
+
 /** A base64 PEM the way EKS returns a cluster's certificate authority. */
 export function caData(cluster: string): string {
     return Buffer.from(`-----BEGIN CERTIFICATE-----\nMIIC${sha256(cluster).slice(0, 40)}\n-----END CERTIFICATE-----\n`).toString("base64");
@@ -103,7 +106,7 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
                 return { id: region, region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: names.map(() => region) };
             },
             "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => {
-                const password = `eyJwYXlsb2FkIjoi${sha256("ecr-token").slice(0, 48)}`;
+                const password = ECR_PASSWORD;
                 return {
                     id: region,
                     region,

@@ -6,6 +6,8 @@ export type TestConfig = Record<string, unknown>;
 
 export interface ProgramRun {
     outputs: Record<string, unknown>;
+    /** The outputs as the program returned them (Outputs unresolved, secrets still marked). */
+    rawOutputs: Record<string, unknown>;
     resources: Registered[];
     /** Registered resources of one type token. */
     ofType(type: string): Registered[];
@@ -30,7 +32,8 @@ export async function resolveDeep(value: unknown): Promise<unknown> {
     return value;
 }
 
-function encodeConfig(config: TestConfig): Record<string, string> {
+/** `config` as the engine hands it to the program: `stevedore:`-prefixed keys, maps and lists as JSON text. */
+export function encodeConfig(config: TestConfig): Record<string, string> {
     return Object.fromEntries(
         Object.entries(config).map(([key, value]) => [key.includes(":") ? key : `stevedore:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
     );
@@ -70,20 +73,28 @@ export async function runFailing(config: TestConfig, options: MockOptions = {}, 
     throw new Error("the program succeeded, but this config should have been rejected");
 }
 
-async function run(mocks: RecordingMocks, config: TestConfig, secretKeys: string[]): Promise<ProgramRun> {
+/** Secret keys as the engine lists them (`stevedore:registryPassword`). */
+export function fullKeys(keys: string[]): string[] {
+    return keys.map((k) => (k.includes(":") ? k : `stevedore:${k}`));
+}
+
+/** Runs the program on mocks the caller holds, so it can read what was registered even when the run fails. */
+export async function run(mocks: RecordingMocks, config: TestConfig, secretKeys: string[]): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(mocks, "stevedore", "test", false);
-    pulumi.runtime.setAllConfig(encodeConfig(config), secretKeys.map((k) => (k.includes(":") ? k : `stevedore:${k}`)));
+    pulumi.runtime.setAllConfig(encodeConfig(config), fullKeys(secretKeys));
 
     const dependsOn = recordDependencies();
 
     // Imported here, after the mocks, because the program module loads the SDKs.
     const program = (await import("../../index")).default as () => Promise<Record<string, unknown>>;
-    const outputs = record(await resolveDeep(await program()));
+    const rawOutputs = record(await program());
+    const outputs = record(await resolveDeep(rawOutputs));
     await pulumi.runtime.disconnect();
 
     const resources = mocks.resources;
     return {
         outputs,
+        rawOutputs,
         resources,
         dependsOn,
         ofType: (type) => resources.filter((r) => r.type === type),
