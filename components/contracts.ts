@@ -64,3 +64,30 @@ export interface ClusterArgs {
     /** Inline kubeconfig contents from `stevedore:kubeconfig`, as a secret; config parsing allows it only with a cluster kind that reads it. */
     kubeconfig?: pulumi.Output<string>;
 }
+
+/** What a target folder's index module exports: how to make its registry and its cluster. */
+export interface TargetModule<S> {
+    createRegistry(name: string, args: RegistryArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createCluster(name: string, args: ClusterArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+}
+
+/** A target whose settings have been validated: it only needs its module loaded to build things. */
+export interface BoundTarget {
+    createRegistry(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createCluster(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+}
+
+export type RegistryFactory = BoundTarget["createRegistry"];
+export type ClusterFactory = BoundTarget["createCluster"];
+
+/** Facts from other stack keys that a registry or cluster kind's settings rules depend on. */
+export interface KindContext {
+    /** `stevedore:registryUsername` / `registryPassword` are set. */
+    pushAuth: boolean;
+    /** `stevedore:pullUsername` / `pullPassword` are set. */
+    pullAuth: boolean;
+    /** `stevedore:kubeconfig` (inline contents) is set. */
+    inlineKubeconfig: boolean;
+    /** Directory that relative paths in settings are resolved against. */
+    projectDir: string;
+}

@@ -1,23 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Cluster, ClusterArgs, Registry, RegistryArgs } from "./contracts";
+import { BoundTarget, ClusterFactory, KindContext, RegistryFactory, TargetModule } from "./contracts";
 import { genericRegistrySchema, kubeconfigClusterSchema } from "./generic/settings";
 import { gcpSettingsSchema } from "./gcp/settings";
 import { awsSettingsSchema } from "./aws/settings";
 import { azureSettingsSchema } from "./azure/settings";
 import { localSettingsSchema } from "./local/settings";
-
-/** What a target folder's index module exports: how to make its registry and its cluster. */
-export interface TargetModule<S> {
-    createRegistry(name: string, args: RegistryArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
-    createCluster(name: string, args: ClusterArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
-}
-
-/** A target whose settings have been validated: it only needs its module loaded to build things. */
-export interface BoundTarget {
-    createRegistry(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
-    createCluster(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
-}
 
 export type SettingsCheck =
     | { ok: true; bind: () => Promise<BoundTarget> }
@@ -65,21 +52,6 @@ export const targets = {
 
 export type TargetName = keyof typeof targets;
 export const targetNames = Object.keys(targets) as [TargetName, ...TargetName[]];
-
-export type RegistryFactory = BoundTarget["createRegistry"];
-export type ClusterFactory = BoundTarget["createCluster"];
-
-/** Facts from other stack keys that a registry or cluster kind's settings rules depend on. */
-export interface KindContext {
-    /** `stevedore:registryUsername` / `registryPassword` are set. */
-    pushAuth: boolean;
-    /** `stevedore:pullUsername` / `pullPassword` are set. */
-    pullAuth: boolean;
-    /** `stevedore:kubeconfig` (inline contents) is set. */
-    inlineKubeconfig: boolean;
-    /** Directory that relative paths in settings are resolved against. */
-    projectDir: string;
-}
 
 /** A row of a kind table: validates an override block and, once valid, binds its factory. */
 export interface KindEntry<F> {

@@ -1,5 +1,5 @@
 import { ConfigError } from "../config/errors";
-import { TargetModule } from "../targets";
+import { TargetModule } from "../contracts";
 import { EksCluster } from "./cluster";
 import { EcrRegistry, ecrRepositoryName } from "./registry";
 import { AwsSettings, ECR_REPOSITORY_NAME } from "./settings";

@@ -1,4 +1,4 @@
-import { TargetModule } from "../targets";
+import { TargetModule } from "../contracts";
 import { AksCluster } from "./cluster";
 import { AcrRegistry } from "./registry";
 import { AzureSettings } from "./settings";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BoundTarget, clusterKinds, KindContext, KindEntry, registryKinds } from "../targets";
+import { BoundTarget, KindContext } from "../contracts";
+import { clusterKinds, KindEntry, registryKinds } from "../targets";
 import { describeIssues } from "./errors";
 
 /** Top-level keys that replace one half of the target: `stevedore:registry` and `stevedore:cluster`. */

@@ -1,4 +1,4 @@
-import { TargetModule } from "../targets";
+import { TargetModule } from "../contracts";
 import { GkeCluster } from "./cluster";
 import { ArtifactRegistry } from "./registry";
 import { GcpSettings } from "./settings";

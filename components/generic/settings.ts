@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { z } from "zod";
-import type { KindContext } from "../targets";
+import type { KindContext } from "../contracts";
 import { parseRegistryAddress } from "./address";
 
 const block = z.strictObject({

@@ -1,4 +1,4 @@
-import { TargetModule } from "../targets";
+import { TargetModule } from "../contracts";
 import { LocalCluster } from "./cluster";
 import { LocalRegistry } from "./registry";
 import { LocalSettings } from "./settings";
