@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterArgs, PullAccess } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
+import { existingEksCluster } from "./existingCluster";
 import { EksConnection, eksKubeconfigOutput } from "./kubeconfig";
 import { NewEksCluster } from "./newCluster";
 import { awsProvider, partitionOf } from "./provider";
@@ -35,12 +36,7 @@ export class EksCluster extends ClusterBase {
             this.clusterName = pulumi.output(cfg.name);
             this.nodeRoleName = cfg.nodeRoleName === undefined ? undefined : pulumi.output(cfg.nodeRoleName);
             if (args.renderDir === undefined) {
-                const found = aws.eks.getClusterOutput({ name: cfg.name }, { parent: this, provider: this.aws });
-                connection = found.apply((c) => {
-                    const ca = c.certificateAuthorities[0]?.data;
-                    if (ca === undefined || c.endpoint === "") throw new Error(`EKS cluster ${cfg.name} in ${settings.region} has no endpoint yet (status ${c.status}); wait until it is ACTIVE`);
-                    return { ...identity, clusterName: c.name, endpoint: c.endpoint, certificateAuthority: ca };
-                });
+                connection = existingEksCluster(cfg.name, identity, { parent: this, provider: this.aws });
             }
         } else {
             const created = new NewEksCluster(

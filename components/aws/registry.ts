@@ -4,7 +4,8 @@ import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../cont
 import { lifecyclePolicy } from "./lifecyclePolicy";
 import { awsProvider, managedPolicyArn, partitionOf } from "./provider";
 import { AwsSettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 /** AWS-managed policy that lets a node identity pull from every ECR repository of its account. */
 export const ECR_READ_POLICY = "AmazonEC2ContainerRegistryReadOnly";

@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterArgs, PullAccess } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
-import { createAks, findAks } from "./aks";
+import { existingAksCluster } from "./existingCluster";
 import { userKubeconfig } from "./kubeconfig";
+import { newAksCluster } from "./newCluster";
 import { groupName } from "./resourceGroup";
 import { AzureSettings } from "./settings";
 
@@ -25,7 +26,7 @@ export class AksCluster extends ClusterBase {
         super("stevedore:azure:Cluster", name, opts);
         const cfg = settings.cluster;
         const group = groupName(settings, cfg.resourceGroup);
-        const aks = cfg.mode === "create" ? createAks(`${name}-aks`, cfg, group, this) : findAks(cfg, group, this);
+        const aks = cfg.mode === "create" ? newAksCluster(`${name}-aks`, cfg, group, this) : existingAksCluster(cfg, group, this);
         this.clusterName = aks.name;
         this.clusterId = aks.id;
         this.kubeletObjectId = aks.kubeletObjectId;

@@ -1,12 +1,14 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
-import { createAcr, findAcr } from "./acr";
 import { deployerPushCredentials } from "./credentials/deployerPush";
+import { existingAcr } from "./existingRegistry";
+import { newAcr } from "./newRegistry";
 import { groupName } from "./resourceGroup";
 import { ACR_PULL, roleDefinitionId } from "./roles";
 import { AzureSettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 /**
  * An Azure Container Registry, created by the stack or found by name. Pushes use the deployer's
@@ -31,7 +33,7 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
         // The subscription of the identity running Pulumi: role ids are never hard-coded to one.
         const client = authorization.getClientConfigOutput({ parent: this });
         const group = groupName(settings, cfg.resourceGroup);
-        const acr = cfg.mode === "create" ? createAcr(`${name}-acr`, cfg, group, client.subscriptionId, this) : findAcr(cfg, group, this);
+        const acr = cfg.mode === "create" ? newAcr(`${name}-acr`, cfg, group, client.subscriptionId, this) : existingAcr(cfg, group, this);
         this.server = acr.loginServer;
         this.registryId = acr.id;
         this.registryName = acr.name;

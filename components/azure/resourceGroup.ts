@@ -1,9 +1,7 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { AzureSettings, GroupRef } from "./settings";
-
-/** Tags on everything stevedore creates in Azure, so a portal user can tell who owns it. */
-export const TAGS = { "managed-by": "stevedore" };
+import { TAGS } from "./tags";
 
 /** One created resource group per parsed settings (that is, per program run), shared by registry and cluster. */
 const created = new WeakMap<AzureSettings, resources.ResourceGroup>();

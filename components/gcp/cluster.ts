@@ -4,9 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterArgs, PullAccess } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
-import { attachCluster } from "./attach";
-import { createCluster } from "./create";
+import { existingGkeCluster } from "./existingCluster";
 import { gkeKubeconfig } from "./kubeconfig";
+import { newGkeCluster } from "./newCluster";
 import { gcpProvider } from "./provider";
 import { GcpSettings } from "./settings";
 
@@ -41,8 +41,8 @@ export class GkeCluster extends ClusterBase {
         const cfg = settings.cluster;
         const connection =
             cfg.mode === "create"
-                ? createCluster(name, settings.project, settings.location, cfg, { parent: this, provider: this.gcp })
-                : attachCluster(settings.project, settings.location, cfg, { parent: this, provider: this.gcp });
+                ? newGkeCluster(name, settings.project, settings.location, cfg, { parent: this, provider: this.gcp })
+                : existingGkeCluster(settings.project, settings.location, cfg, { parent: this, provider: this.gcp });
 
         this.clusterName = connection.name;
         this.nodeServiceAccount = connection.nodeServiceAccount;

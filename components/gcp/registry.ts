@@ -3,9 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { regionOf, registryHost } from "./names";
 import { gcpProvider } from "./provider";
-import { createRepository, lookupRepository } from "./repository";
+import { existingRepository } from "./existingRegistry";
+import { newRepository } from "./newRegistry";
 import { GcpSettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 /** Username Artifact Registry accepts with an OAuth access token as the password. */
 export const ACCESS_TOKEN_USER = "oauth2accesstoken";
@@ -35,8 +37,8 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
 
         const repo =
             cfg.mode === "create"
-                ? createRepository(`${name}-repo`, settings.project, location, cfg, { parent: this, provider })
-                : lookupRepository(settings.project, location, cfg.name, { parent: this, provider });
+                ? newRepository(`${name}-repo`, settings.project, location, cfg, { parent: this, provider })
+                : existingRepository(settings.project, location, cfg.name, { parent: this, provider });
 
         this.server = repo.location.apply(registryHost);
         this.prefix = pulumi.interpolate`${this.server}/${repo.project}/${repo.repositoryId}`;

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { GenericRegistrySettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 type Auth = NonNullable<RegistryArgs["auth"]>;
 

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { htpasswdLine } from "./htpasswd";
 import { LocalSettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 /** Port the `registry:2` image listens on inside its container. */
 const REGISTRY_PORT = 5000;

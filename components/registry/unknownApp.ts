@@ -1,0 +1,4 @@
+/** The error every registry raises when asked for a repository of an app it was not made for. */
+export function unknownApp(app: string, known: Iterable<string>): Error {
+    return new Error(`registry has no repository for app "${app}"; known apps: ${[...known].join(", ")}`);
+}
