@@ -9,15 +9,48 @@ export interface RegistryCredentials {
 }
 
 /**
+ * A cloud IAM grant: plain data naming what a cluster of the same `cloud` grants its node identity
+ * so it can pull. One shape per cloud, so the compiler checks what each cluster's grant receives.
+ */
+export type IamPull =
+    | {
+          kind: "iamGrant";
+          cloud: "aws";
+          /** AWS-managed policy to attach to the node role. */
+          policyArn: pulumi.Input<string>;
+          /** ARNs of the app repositories the grant is for. */
+          repositoryArns: pulumi.Input<string>[];
+      }
+    | {
+          kind: "iamGrant";
+          cloud: "azure";
+          /** Full id of the role definition (AcrPull) to assign to the kubelet identity. */
+          roleDefinitionId: pulumi.Input<string>;
+          /** ARM id of the registry: the scope of the assignment. */
+          registryId: pulumi.Input<string>;
+      }
+    | {
+          kind: "iamGrant";
+          cloud: "gcp";
+          /** Role to give the nodes' service account on the repository. */
+          role: string;
+          project: pulumi.Input<string>;
+          location: pulumi.Input<string>;
+          repositoryId: pulumi.Input<string>;
+      };
+
+/** The clouds whose registries hand out IAM grants. */
+export type IamCloud = IamPull["cloud"];
+/** The grant of one cloud. */
+export type IamPullOf<C extends IamCloud> = Extract<IamPull, { cloud: C }>;
+
+/**
  * What a cluster needs before it can pull from a registry:
  * - `anonymous`: nothing (a registry the nodes reach without credentials);
  * - `pullSecret`: a `kubernetes.io/dockerconfigjson` Secret in each namespace, named in imagePullSecrets;
  * - `iamGrant`: a cloud role for the cluster's node identity; only a cluster of the same `cloud` can apply it.
  */
-export type PullAccess =
-    | { kind: "anonymous" }
-    | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> }
-    | { kind: "iamGrant"; cloud: string; role: pulumi.Input<string>; scope: pulumi.Output<string> };
+export type PullAccess = { kind: "anonymous" } | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> } | IamPull;
 
 /** The registry contract: every target's registry component implements it. */
 export interface Registry {

@@ -111,7 +111,12 @@ describe("gke target: runtime errors", () => {
     it("refuses another cloud's IAM grant", async () => {
         await pulumi.runtime.setMocks(new RecordingMocks(gcpMocks()), "stevedore", "test", false);
         const cluster = new GkeCluster("cluster", {}, gcpSettingsSchema.parse(base));
-        const access = { kind: "iamGrant" as const, cloud: "aws", role: "ecr:pull", scope: pulumi.output("arn:aws:ecr:eu-west-1:123456789012:repository/x") };
+        const access = {
+            kind: "iamGrant" as const,
+            cloud: "aws" as const,
+            policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+            repositoryArns: [pulumi.output("arn:aws:ecr:eu-west-1:123456789012:repository/x")],
+        };
         assert.throws(() => cluster.grantPull(access, pulumi.output("apps")), /a GKE cluster cannot apply a aws IAM grant; use an Artifact Registry repository/);
     });
 });

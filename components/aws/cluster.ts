@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterArgs, IamCloud, IamPullOf } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
 import { existingEksCluster } from "./existingCluster";
@@ -14,7 +14,7 @@ import { AwsSettings } from "./settings";
  * An EKS cluster: one stevedore attaches to by name, or one it creates. Kubernetes access goes
  * through `aws eks get-token`; pulls from ECR go through the nodes' IAM role.
  */
-export class EksCluster extends ClusterBase {
+export class EksCluster extends ClusterBase<"aws"> {
     public readonly provider: k8s.Provider;
     /** Name of the EKS cluster. */
     public readonly clusterName: pulumi.Output<string>;
@@ -59,17 +59,17 @@ export class EksCluster extends ClusterBase {
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, nodeRoleName: this.nodeRoleName });
     }
 
-    protected override readonly iamCloud = "aws";
+    protected override readonly iamCloud = "aws" as const;
 
-    protected refuseIam(cloud: string): Error {
+    protected refuseIam(cloud: IamCloud): Error {
         return new Error(`an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`);
     }
 
     /** Attaches the registry's ECR policy to the node role, or, without a node role, says what the user must attach. */
-    protected override grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
+    protected override grantIam(access: IamPullOf<"aws">): pulumi.Resource[] {
         if (this.nodeRoleName === undefined) {
             // Only values known at preview time, so `pulumi preview` shows the warning too.
-            pulumi.all([this.clusterName, access.role]).apply(([cluster, role]) =>
+            pulumi.all([this.clusterName, access.policyArn]).apply(([cluster, role]) =>
                 pulumi.log.warn(
                     `EKS cluster ${cluster}: stevedore did not grant the nodes pull access, because stevedore:aws.cluster.nodeRoleName is not set. ` +
                         `Attach the policy ${role} to the cluster's node IAM role (aws iam attach-role-policy --role-name <node-role> --policy-arn ${role}), ` +
@@ -80,6 +80,6 @@ export class EksCluster extends ClusterBase {
             return [];
         }
         const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
-        return [new aws.iam.RolePolicyAttachment(`${this.baseName}-pull${suffix}`, { role: this.nodeRoleName, policyArn: access.role }, { parent: this, provider: this.aws })];
+        return [new aws.iam.RolePolicyAttachment(`${this.baseName}-pull${suffix}`, { role: this.nodeRoleName, policyArn: access.policyArn }, { parent: this, provider: this.aws })];
     }
 }

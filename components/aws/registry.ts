@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { lifecyclePolicy } from "./lifecyclePolicy";
 import { awsProvider, managedPolicyArn, partitionOf } from "./provider";
 import { AwsSettings } from "./settings";
@@ -24,7 +24,7 @@ export function ecrRepositoryName(prefix: string | undefined, app: string): stri
 export class EcrRegistry extends pulumi.ComponentResource implements Registry {
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
-    public readonly pullAccess: PullAccess;
+    public readonly pullAccess: IamPullOf<"aws">;
     /** Repository URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`) of each app. */
     public readonly repositoryUrls: pulumi.Output<Record<string, string>>;
     private readonly urls = new Map<string, pulumi.Output<string>>();
@@ -69,9 +69,8 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
         this.pullAccess = {
             kind: "iamGrant",
             cloud: "aws",
-            role: managedPolicyArn(partition.partition, ECR_READ_POLICY),
-            // What the grant is for: the app repositories, comma-separated ARNs.
-            scope: pulumi.all(arns).apply((list) => list.join(",")),
+            policyArn: managedPolicyArn(partition.partition, ECR_READ_POLICY),
+            repositoryArns: arns,
         };
         this.repositoryUrls = pulumi.all(Object.fromEntries(this.urls));
         this.registerOutputs({ server: this.server, repositoryUrls: this.repositoryUrls });

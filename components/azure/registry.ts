@@ -1,6 +1,6 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
-import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { deployerPushCredentials } from "./credentials/deployerPush";
 import { existingAcr } from "./existingRegistry";
 import { newAcr } from "./newRegistry";
@@ -18,7 +18,7 @@ import { unknownApp } from "../registry/unknownApp";
 export class AcrRegistry extends pulumi.ComponentResource implements Registry {
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
-    public readonly pullAccess: PullAccess;
+    public readonly pullAccess: IamPullOf<"azure">;
     /** ARM resource id of the registry: the scope of the pull and push grants. */
     public readonly registryId: pulumi.Output<string>;
     /** The ACR name (the first label of `server`). */
@@ -51,7 +51,7 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
             this.pushCredentials = push.credentials;
         }
 
-        this.pullAccess = { kind: "iamGrant", cloud: "azure", role: roleDefinitionId(client.subscriptionId, ACR_PULL), scope: this.registryId };
+        this.pullAccess = { kind: "iamGrant", cloud: "azure", roleDefinitionId: roleDefinitionId(client.subscriptionId, ACR_PULL), registryId: this.registryId };
         this.registerOutputs({ server: this.server, registryId: this.registryId, registryName: this.registryName });
     }
 

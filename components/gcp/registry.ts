@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { regionOf, registryHost } from "./names";
 import { gcpProvider } from "./provider";
 import { existingRepository } from "./existingRegistry";
@@ -22,7 +22,7 @@ export const READER_ROLE = "roles/artifactregistry.reader";
 export class ArtifactRegistry extends pulumi.ComponentResource implements Registry {
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
-    public readonly pullAccess: PullAccess;
+    public readonly pullAccess: IamPullOf<"gcp">;
     /** Resource name of the repository: `projects/<project>/locations/<location>/repositories/<id>`. */
     public readonly repositoryName: pulumi.Output<string>;
     private readonly prefix: pulumi.Output<string>;
@@ -51,7 +51,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
         const username = args.auth?.username ?? ACCESS_TOKEN_USER;
         this.pushCredentials = secretCredentials(this.server, username, password);
 
-        this.pullAccess = { kind: "iamGrant", cloud: "gcp", role: READER_ROLE, scope: this.repositoryName };
+        this.pullAccess = { kind: "iamGrant", cloud: "gcp", role: READER_ROLE, project: repo.project, location: repo.location, repositoryId: repo.repositoryId };
         this.registerOutputs({ server: this.server, repositoryName: this.repositoryName });
     }
 
