@@ -98,20 +98,31 @@ export interface ClusterArgs {
     kubeconfig?: pulumi.Output<string>;
 }
 
-/** What a target folder's index module exports: how to make its registry and its cluster. */
-export interface TargetModule<S> {
-    createRegistry(name: string, args: RegistryArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
-    createCluster(name: string, args: ClusterArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+/**
+ * What a target folder's index module exports. `setup` runs once per stack, before either factory,
+ * and makes what registry and cluster share (a cloud provider, a resource group), parented to a
+ * component of its own; both factories get its result `T`. A target with nothing to share returns
+ * its settings (`T` = `S`).
+ */
+export interface TargetModule<S, T> {
+    setup(name: string, settings: S, opts?: pulumi.ComponentResourceOptions): T;
+    createRegistry(name: string, args: RegistryArgs, target: T, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createCluster(name: string, args: ClusterArgs, target: T, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
 }
 
-/** A target whose settings have been validated: it only needs its module loaded to build things. */
-export interface BoundTarget {
+/** The registry and cluster factories of a stack, once its target's setup has run. */
+export interface TargetFactories {
     createRegistry(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
     createCluster(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
 }
 
-export type RegistryFactory = BoundTarget["createRegistry"];
-export type ClusterFactory = BoundTarget["createCluster"];
+/** A target whose settings have been validated and whose module is loaded: set it up, then build. */
+export interface BoundTarget {
+    setup(name: string, opts?: pulumi.ComponentResourceOptions): TargetFactories;
+}
+
+export type RegistryFactory = TargetFactories["createRegistry"];
+export type ClusterFactory = TargetFactories["createCluster"];
 
 /** Facts from other stack keys that a registry or cluster kind's settings rules depend on. */
 export interface KindContext {

@@ -18,7 +18,7 @@ export interface TargetEntry {
 }
 
 /** Pairs a settings schema with the module that consumes it, so the settings type never leaks out as `unknown`. */
-function defineTarget<S>(settingsKey: string, schema: z.ZodType<S>, load: () => Promise<TargetModule<S>>): TargetEntry {
+function defineTarget<S, T>(settingsKey: string, schema: z.ZodType<S>, load: () => Promise<TargetModule<S, T>>): TargetEntry {
     return {
         settingsKey,
         check(raw) {
@@ -30,8 +30,13 @@ function defineTarget<S>(settingsKey: string, schema: z.ZodType<S>, load: () => 
                 bind: async () => {
                     const module = await load();
                     return {
-                        createRegistry: (name, args, opts) => module.createRegistry(name, args, settings, opts),
-                        createCluster: (name, args, opts) => module.createCluster(name, args, settings, opts),
+                        setup: (setupName, setupOpts) => {
+                            const target = module.setup(setupName, settings, setupOpts);
+                            return {
+                                createRegistry: (name, args, opts) => module.createRegistry(name, args, target, opts),
+                                createCluster: (name, args, opts) => module.createCluster(name, args, target, opts),
+                            };
+                        },
                     };
                 },
             };

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../components/gcp/cluster";
 import { gcpSettingsSchema } from "../components/gcp/settings";
+import { GcpSetup } from "../components/gcp/setup";
 import { gcpMocks, gkeStack, PROJECT } from "./harness/gcpMocks";
 import { RecordingMocks } from "./harness/mocks";
 import { runFailing } from "./harness/program";
@@ -110,7 +111,7 @@ describe("gke target: runtime errors", () => {
 
     it("refuses another cloud's IAM grant", async () => {
         await pulumi.runtime.setMocks(new RecordingMocks(gcpMocks()), "stevedore", "test", false);
-        const cluster = new GkeCluster("cluster", {}, gcpSettingsSchema.parse(base));
+        const cluster = new GkeCluster("cluster", {}, new GcpSetup("target", gcpSettingsSchema.parse(base)));
         const access = {
             kind: "iamGrant" as const,
             cloud: "aws" as const,

@@ -7,8 +7,8 @@ import { clusterProvider } from "../kube/provider";
 import { existingEksCluster } from "./existingCluster";
 import { EksConnection, eksKubeconfigOutput } from "./kubeconfig";
 import { NewEksCluster } from "./newCluster";
-import { awsProvider, partitionOf } from "./provider";
-import { AwsSettings } from "./settings";
+import { partitionOf } from "./provider";
+import { AwsTarget } from "./setup";
 
 /**
  * An EKS cluster: one stevedore attaches to by name, or one it creates. Kubernetes access goes
@@ -25,9 +25,10 @@ export class EksCluster extends ClusterBase<"aws"> {
     private readonly aws: aws.Provider;
     private grantCount = 0;
 
-    constructor(name: string, args: ClusterArgs, settings: AwsSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ClusterArgs, target: AwsTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:aws:Cluster", name, opts);
-        this.aws = awsProvider(`${name}-aws`, settings, this);
+        this.aws = target.provider;
+        const { settings } = target;
         const cfg = settings.cluster;
         const identity = { region: settings.region, profile: settings.profile, roleArn: cfg.authRoleArn };
 

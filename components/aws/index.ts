@@ -3,6 +3,7 @@ import { TargetModule } from "../contracts";
 import { EksCluster } from "./cluster";
 import { EcrRegistry, ecrRepositoryName } from "./registry";
 import { AwsSettings, ECR_REPOSITORY_NAME } from "./settings";
+import { AwsSetup, AwsTarget } from "./setup";
 
 /** Problems with inputs that only meet here (app names against ECR's naming rule, static registry auth). */
 function registryProblems(apps: string[], settings: AwsSettings, hasAuth: boolean): string[] {
@@ -17,10 +18,15 @@ function registryProblems(apps: string[], settings: AwsSettings, hasAuth: boolea
 }
 
 /** `stevedore:target: eks`: Amazon ECR repositories and an EKS cluster, attached or created. */
-export const createRegistry: TargetModule<AwsSettings>["createRegistry"] = (name, args, settings, opts) => {
-    const problems = registryProblems(args.apps, settings, args.auth !== undefined);
+type Module = TargetModule<AwsSettings, AwsTarget>;
+
+/** One AWS provider for both halves. */
+export const setup: Module["setup"] = (name, settings, opts) => new AwsSetup(name, settings, opts);
+
+export const createRegistry: Module["createRegistry"] = (name, args, target, opts) => {
+    const problems = registryProblems(args.apps, target.settings, args.auth !== undefined);
     if (problems.length > 0) throw new ConfigError(problems);
-    return new EcrRegistry(name, args, settings, opts);
+    return new EcrRegistry(name, args, target, opts);
 };
 
-export const createCluster: TargetModule<AwsSettings>["createCluster"] = (name, args, settings, opts) => new EksCluster(name, args, settings, opts);
+export const createCluster: Module["createCluster"] = (name, args, target, opts) => new EksCluster(name, args, target, opts);

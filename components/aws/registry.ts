@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { lifecyclePolicy } from "./lifecyclePolicy";
-import { awsProvider, managedPolicyArn, partitionOf } from "./provider";
-import { AwsSettings } from "./settings";
+import { managedPolicyArn, partitionOf } from "./provider";
+import { AwsTarget } from "./setup";
 import { secretCredentials } from "../registry/credentials";
 import { unknownApp } from "../registry/unknownApp";
 
@@ -29,10 +29,10 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
     public readonly repositoryUrls: pulumi.Output<Record<string, string>>;
     private readonly urls = new Map<string, pulumi.Output<string>>();
 
-    constructor(name: string, args: RegistryArgs, settings: AwsSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: RegistryArgs, target: AwsTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:aws:Registry", name, {}, opts);
-        const provider = awsProvider(`${name}-aws`, settings, this);
-        const cfg = settings.registry;
+        const { provider } = target;
+        const cfg = target.settings.registry;
         const arns: pulumi.Output<string>[] = [];
 
         for (const app of args.apps) {

@@ -7,8 +7,7 @@ import { clusterProvider } from "../kube/provider";
 import { existingAksCluster } from "./existingCluster";
 import { userKubeconfig } from "./kubeconfig";
 import { newAksCluster } from "./newCluster";
-import { groupName } from "./resourceGroup";
-import { AzureSettings } from "./settings";
+import { AzureTarget } from "./setup";
 
 /** An AKS cluster, attached by name or created; it pulls from ACR through its kubelet identity. */
 export class AksCluster extends ClusterBase<"azure"> {
@@ -22,10 +21,10 @@ export class AksCluster extends ClusterBase<"azure"> {
     /** Cluster-user kubeconfig, as a secret; undefined in render mode, which talks to no cluster. */
     public readonly kubeconfig: pulumi.Output<string> | undefined;
 
-    constructor(name: string, args: ClusterArgs, settings: AzureSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ClusterArgs, target: AzureTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:azure:Cluster", name, opts);
-        const cfg = settings.cluster;
-        const group = groupName(settings, cfg.resourceGroup);
+        const cfg = target.settings.cluster;
+        const group = target.groupName(cfg.resourceGroup);
         const aks = cfg.mode === "create" ? newAksCluster(`${name}-aks`, cfg, group, this) : existingAksCluster(cfg, group, this);
         this.clusterName = aks.name;
         this.clusterId = aks.id;

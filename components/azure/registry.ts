@@ -4,9 +4,8 @@ import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contr
 import { deployerPushCredentials } from "./credentials/deployerPush";
 import { existingAcr } from "./existingRegistry";
 import { newAcr } from "./newRegistry";
-import { groupName } from "./resourceGroup";
 import { ACR_PULL, roleDefinitionId } from "./roles";
-import { AzureSettings } from "./settings";
+import { AzureTarget } from "./setup";
 import { secretCredentials } from "../registry/credentials";
 import { unknownApp } from "../registry/unknownApp";
 
@@ -25,14 +24,14 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
     public readonly registryName: pulumi.Output<string>;
     private readonly apps: Set<string>;
 
-    constructor(name: string, args: RegistryArgs, settings: AzureSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: RegistryArgs, target: AzureTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:azure:Registry", name, {}, opts);
-        const cfg = settings.registry;
+        const cfg = target.settings.registry;
         this.apps = new Set(args.apps);
 
         // The subscription of the identity running Pulumi: role ids are never hard-coded to one.
         const client = authorization.getClientConfigOutput({ parent: this });
-        const group = groupName(settings, cfg.resourceGroup);
+        const group = target.groupName(cfg.resourceGroup);
         const acr = cfg.mode === "create" ? newAcr(`${name}-acr`, cfg, group, client.subscriptionId, this) : existingAcr(cfg, group, this);
         this.server = acr.loginServer;
         this.registryId = acr.id;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BoundTarget, KindContext } from "../contracts";
+import { BoundTarget, ClusterFactory, KindContext, RegistryFactory } from "../contracts";
 import { clusterKinds, KindEntry, registryKinds } from "../targets";
 import { describeIssues } from "./errors";
 
@@ -8,8 +8,8 @@ export const OVERRIDE_KEYS = ["registry", "cluster"] as const;
 
 /** What parsing the override keys found: binders for the kinds given, and every problem. */
 export interface Overrides {
-    registry?: () => Promise<BoundTarget["createRegistry"]>;
-    cluster?: () => Promise<BoundTarget["createCluster"]>;
+    registry?: () => Promise<RegistryFactory>;
+    cluster?: () => Promise<ClusterFactory>;
     problems: string[];
 }
 
@@ -41,18 +41,23 @@ export function checkOverrides(raw: Map<string, unknown>, context: KindContext):
 
 /**
  * The registry and cluster factories a stack uses: each override replaces its half of the target.
- * The target's module loads only if a half still comes from it.
+ * The target's module loads, and its setup runs, only if a half still comes from it.
  */
 export function composeTarget(target: (() => Promise<BoundTarget>) | undefined, overrides: Overrides): () => Promise<BoundTarget> {
     return async () => {
         const registry = await overrides.registry?.();
         const cluster = await overrides.cluster?.();
-        if (registry !== undefined && cluster !== undefined) return { createRegistry: registry, createCluster: cluster };
+        if (registry !== undefined && cluster !== undefined) return { setup: () => ({ createRegistry: registry, createCluster: cluster }) };
         const base = await target?.();
         if (base === undefined) throw new Error("no registry or cluster: set stevedore:target, or both stevedore:registry and stevedore:cluster");
         return {
-            createRegistry: registry ?? ((name, args, opts) => base.createRegistry(name, args, opts)),
-            createCluster: cluster ?? ((name, args, opts) => base.createCluster(name, args, opts)),
+            setup: (setupName, setupOpts) => {
+                const made = base.setup(setupName, setupOpts);
+                return {
+                    createRegistry: registry ?? ((name, args, opts) => made.createRegistry(name, args, opts)),
+                    createCluster: cluster ?? ((name, args, opts) => made.createCluster(name, args, opts)),
+                };
+            },
         };
     };
 }

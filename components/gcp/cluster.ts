@@ -7,8 +7,7 @@ import { clusterProvider } from "../kube/provider";
 import { existingGkeCluster } from "./existingCluster";
 import { gkeKubeconfig } from "./kubeconfig";
 import { newGkeCluster } from "./newCluster";
-import { gcpProvider } from "./provider";
-import { GcpSettings } from "./settings";
+import { GcpTarget } from "./setup";
 
 /**
  * A GKE cluster, attached by name or created by stevedore, reached through a kubeconfig whose user
@@ -26,9 +25,10 @@ export class GkeCluster extends ClusterBase<"gcp"> {
     private readonly gcp: gcp.Provider;
     private grantCount = 0;
 
-    constructor(name: string, args: ClusterArgs, settings: GcpSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ClusterArgs, target: GcpTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:gcp:Cluster", name, opts);
-        this.gcp = gcpProvider(`${name}-gcp`, settings, this);
+        this.gcp = target.provider;
+        const { settings } = target;
         const cfg = settings.cluster;
         const connection =
             cfg.mode === "create"

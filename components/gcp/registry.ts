@@ -2,10 +2,9 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { regionOf, registryHost } from "./names";
-import { gcpProvider } from "./provider";
 import { existingRepository } from "./existingRegistry";
 import { newRepository } from "./newRegistry";
-import { GcpSettings } from "./settings";
+import { GcpTarget } from "./setup";
 import { secretCredentials } from "../registry/credentials";
 import { unknownApp } from "../registry/unknownApp";
 
@@ -28,11 +27,11 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
     private readonly prefix: pulumi.Output<string>;
     private readonly apps: Set<string>;
 
-    constructor(name: string, args: RegistryArgs, settings: GcpSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: RegistryArgs, target: GcpTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:gcp:Registry", name, {}, opts);
         this.apps = new Set(args.apps);
+        const { settings, provider } = target;
         const cfg = settings.registry;
-        const provider = gcpProvider(`${name}-gcp`, settings, this);
         const location = cfg.location ?? regionOf(settings.location);
 
         const repo =
