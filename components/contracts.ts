@@ -124,8 +124,12 @@ export interface BoundTarget {
 export type RegistryFactory = TargetFactories["createRegistry"];
 export type ClusterFactory = TargetFactories["createCluster"];
 
-/** Facts from other stack keys that a registry or cluster kind's settings rules depend on. */
-export interface KindContext {
+/** Facts from other stack keys that a target's or a kind's settings rules depend on. */
+export interface SettingsContext {
+    /** Names of the apps in `stevedore:apps` (those that parsed). */
+    apps: string[];
+    /** The target's own registry is used: no `stevedore:registry` block replaces it. */
+    targetRegistry: boolean;
     /** `stevedore:registryUsername` / `registryPassword` are set. */
     pushAuth: boolean;
     /** `stevedore:pullUsername` / `pullPassword` are set. */

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { BoundTarget, ClusterFactory, KindContext, RegistryFactory, TargetModule } from "./contracts";
+import { BoundTarget, ClusterFactory, SettingsContext, RegistryFactory, TargetModule } from "./contracts";
 import { genericRegistrySchema, kubeconfigClusterSchema } from "./generic/settings";
 import { gcpSettingsSchema } from "./gcp/settings";
-import { awsSettingsSchema } from "./aws/settings";
+import { awsTargetSchema } from "./aws/settings";
 import { azureSettingsSchema } from "./azure/settings";
 import { localSettingsSchema } from "./local/settings";
 
@@ -10,18 +10,22 @@ export type SettingsCheck =
     | { ok: true; bind: () => Promise<BoundTarget> }
     | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
 
-/** A row of the target table; `check` validates the target's own settings block. */
+/** A row of the target table; `check` validates the target's own settings block against the rest of the config. */
 export interface TargetEntry {
     /** Stack config key (under `stevedore:`) that holds this target's settings. */
     settingsKey: string;
-    check(raw: unknown): SettingsCheck;
+    check(raw: unknown, context: SettingsContext): SettingsCheck;
 }
 
+/** A settings schema, or one made for the facts of the other keys when its rules depend on them. */
+type SchemaFor<S> = z.ZodType<S> | ((context: SettingsContext) => z.ZodType<S>);
+
 /** Pairs a settings schema with the module that consumes it, so the settings type never leaks out as `unknown`. */
-function defineTarget<S, T>(settingsKey: string, schema: z.ZodType<S>, load: () => Promise<TargetModule<S, T>>): TargetEntry {
+function defineTarget<S, T>(settingsKey: string, schemaFor: SchemaFor<S>, load: () => Promise<TargetModule<S, T>>): TargetEntry {
     return {
         settingsKey,
-        check(raw) {
+        check(raw, context) {
+            const schema = typeof schemaFor === "function" ? schemaFor(context) : schemaFor;
             const parsed = schema.safeParse(raw);
             if (!parsed.success) return { ok: false, issues: parsed.error.issues, schema };
             const settings = parsed.data;
@@ -50,7 +54,7 @@ function defineTarget<S, T>(settingsKey: string, schema: z.ZodType<S>, load: () 
  */
 export const targets = {
     local: defineTarget("local", localSettingsSchema, () => import("./local")),
-    eks: defineTarget("aws", awsSettingsSchema, () => import("./aws")),
+    eks: defineTarget("aws", awsTargetSchema, () => import("./aws")),
     gke: defineTarget("gcp", gcpSettingsSchema, () => import("./gcp")),
     aks: defineTarget("azure", azureSettingsSchema, () => import("./azure")),
 } satisfies Record<string, TargetEntry>;
@@ -60,10 +64,10 @@ export const targetNames = Object.keys(targets) as [TargetName, ...TargetName[]]
 
 /** A row of a kind table: validates an override block and, once valid, binds its factory. */
 export interface KindEntry<F> {
-    check(raw: unknown, context: KindContext): { ok: true; bind: () => Promise<F> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
+    check(raw: unknown, context: SettingsContext): { ok: true; bind: () => Promise<F> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
 }
 
-function defineKind<S, F>(schema: (context: KindContext) => z.ZodType<S>, load: () => Promise<(settings: S) => F>): KindEntry<F> {
+function defineKind<S, F>(schema: (context: SettingsContext) => z.ZodType<S>, load: () => Promise<(settings: S) => F>): KindEntry<F> {
     return {
         check(raw, context) {
             const checked = schema(context);

@@ -3,17 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { lifecyclePolicy } from "./lifecyclePolicy";
 import { managedPolicyArn, partitionOf } from "./provider";
+import { ecrRepositoryName } from "./settings";
 import { AwsTarget } from "./setup";
 import { secretCredentials } from "../registry/credentials";
 import { unknownApp } from "../registry/unknownApp";
 
 /** AWS-managed policy that lets a node identity pull from every ECR repository of its account. */
 export const ECR_READ_POLICY = "AmazonEC2ContainerRegistryReadOnly";
-
-/** Name of the ECR repository that holds `app`'s images. */
-export function ecrRepositoryName(prefix: string | undefined, app: string): string {
-    return prefix === undefined ? app : `${prefix}/${app}`;
-}
 
 /**
  * Amazon ECR as stevedore's registry: one repository per app (scanned on push, immutable tags,

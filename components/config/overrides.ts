@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BoundTarget, ClusterFactory, KindContext, RegistryFactory } from "../contracts";
+import { BoundTarget, ClusterFactory, SettingsContext, RegistryFactory } from "../contracts";
 import { clusterKinds, KindEntry, registryKinds } from "../targets";
 import { describeIssues } from "./errors";
 
@@ -14,7 +14,7 @@ export interface Overrides {
 }
 
 /** Validates one override block: its `kind` against the kind table, then that kind's own settings. */
-function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindEntry<F>>, context: KindContext): { bind?: () => Promise<F>; problems: string[] } {
+function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindEntry<F>>, context: SettingsContext): { bind?: () => Promise<F>; problems: string[] } {
     if (raw === undefined) return { problems: [] };
     const root = `stevedore:${key}`;
     const head = z.looseObject({ kind: z.enum(Object.keys(table) as [string, ...string[]]) });
@@ -26,7 +26,7 @@ function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindE
 }
 
 /** Parses `stevedore:registry` / `stevedore:cluster` and the keys only they read (pull credentials, inline kubeconfig). */
-export function checkOverrides(raw: Map<string, unknown>, context: KindContext): Overrides {
+export function checkOverrides(raw: Map<string, unknown>, context: SettingsContext): Overrides {
     const problems: string[] = [];
     if (context.pullAuth && !raw.has("registry")) {
         problems.push("stevedore:pullUsername / stevedore:pullPassword: only a stevedore:registry block (kind generic) uses pull credentials; set one or remove them");
