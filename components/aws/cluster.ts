@@ -63,7 +63,7 @@ export class EksCluster extends ClusterBase<"aws"> {
     protected override readonly iamCloud = "aws" as const;
 
     protected refuseIam(cloud: IamCloud): Error {
-        return new Error(`an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`);
+        return new pulumi.ResourceError(`an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`, this);
     }
 
     /** Attaches the registry's ECR policy to the node role, or, without a node role, says what the user must attach. */

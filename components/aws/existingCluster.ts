@@ -9,7 +9,7 @@ export type EksIdentity = Pick<EksConnection, "region" | "profile" | "roleArn">;
 export function existingEksCluster(name: string, identity: EksIdentity, opts: pulumi.InvokeOutputOptions): pulumi.Output<EksConnection> {
     return aws.eks.getClusterOutput({ name }, opts).apply((c) => {
         const ca = c.certificateAuthorities[0]?.data;
-        if (ca === undefined || c.endpoint === "") throw new Error(`EKS cluster ${name} in ${identity.region} has no endpoint yet (status ${c.status}); wait until it is ACTIVE`);
+        if (ca === undefined || c.endpoint === "") throw new pulumi.ResourceError(`EKS cluster ${name} in ${identity.region} has no endpoint yet (status ${c.status}); wait until it is ACTIVE`, opts.parent);
         return { ...identity, clusterName: c.name, endpoint: c.endpoint, certificateAuthority: ca };
     });
 }

@@ -74,7 +74,7 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
 
     public repository(app: string): pulumi.Output<string> {
         const url = this.urls.get(app);
-        if (url === undefined) throw unknownApp(app, this.urls.keys());
+        if (url === undefined) throw unknownApp(app, this.urls.keys(), this);
         return url;
     }
 }

@@ -38,7 +38,7 @@ export class AksCluster extends ClusterBase<"azure"> {
     protected override readonly iamCloud = "azure" as const;
 
     protected refuseIam(cloud: IamCloud): Error {
-        return new Error(`an AKS cluster cannot apply a ${cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`);
+        return new pulumi.ResourceError(`an AKS cluster cannot apply a ${cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`, this);
     }
 
     /** AcrPull (or whatever role `access` names) for the kubelet identity, on the registry only. */

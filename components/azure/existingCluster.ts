@@ -11,7 +11,7 @@ export function existingAksCluster(cfg: Extract<ClusterSettings, { mode: "existi
         if (c.aadProfile !== undefined) {
             void pulumi.log.info(`AKS cluster ${cfg.name} uses Microsoft Entra ID: its kubeconfig runs kubelogin; set AAD_LOGIN_METHOD=azurecli (see docs/targets/aks.md)`, parent);
         }
-        return kubeletObjectId(cfg.name, c.identityProfile);
+        return kubeletObjectId(cfg.name, c.identityProfile, parent);
     });
     return { id: found.id, name: found.name, kubeletObjectId: kubelet };
 }

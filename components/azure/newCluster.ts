@@ -41,5 +41,5 @@ export function newAksCluster(name: string, cfg: Extract<ClusterSettings, { mode
         // The autoscaler moves `count` between min and max; that is not drift to undo.
         { parent, ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
-    return { id: cluster.id, name: cluster.name, kubeletObjectId: pulumi.all([cluster.name, cluster.identityProfile]).apply(([n, p]) => kubeletObjectId(n, p)) };
+    return { id: cluster.id, name: cluster.name, kubeletObjectId: pulumi.all([cluster.name, cluster.identityProfile]).apply(([n, p]) => kubeletObjectId(n, p, parent)) };
 }

@@ -55,7 +55,7 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps, this);
         return pulumi.interpolate`${this.server}/${app}`;
     }
 }

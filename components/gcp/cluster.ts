@@ -49,7 +49,7 @@ export class GkeCluster extends ClusterBase<"gcp"> {
     protected override readonly iamCloud = "gcp" as const;
 
     protected refuseIam(cloud: IamCloud): Error {
-        return new Error(`a GKE cluster cannot apply a ${cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`);
+        return new pulumi.ResourceError(`a GKE cluster cannot apply a ${cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`, this);
     }
 
     /** Makes the nodes' service account a reader of the one repository the registry uses. */

@@ -6,7 +6,7 @@ import { RepositoryRef } from "./handles";
 export function existingRepository(project: string, location: string, repositoryId: string, opts: pulumi.InvokeOutputOptions): RepositoryRef {
     const found = gcp.artifactregistry.getRepositoryOutput({ project, location, repositoryId }, opts).apply((r) => {
         if (r.format !== "DOCKER") {
-            throw new Error(`Artifact Registry repository ${repositoryId} in ${project}/${location} is a ${r.format} repository; stevedore needs a DOCKER one (set stevedore:gcp.registry.name to a Docker repository, or mode: create)`);
+            throw new pulumi.ResourceError(`Artifact Registry repository ${repositoryId} in ${project}/${location} is a ${r.format} repository; stevedore needs a DOCKER one (set stevedore:gcp.registry.name to a Docker repository, or mode: create)`, opts.parent);
         }
         return r;
     });

@@ -55,7 +55,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps, this);
         return pulumi.interpolate`${this.prefix}/${app}`;
     }
 }

@@ -25,7 +25,7 @@ export abstract class ClusterBase<C extends IamCloud = never> extends pulumi.Com
 
     /** Grants this cluster's nodes the IAM role `access` describes (always of `iamCloud`); returns what workloads must wait for. */
     protected grantIam(access: IamPullOf<C>): pulumi.Resource[] {
-        throw new Error(`${this.baseName}: declares iamCloud ${String(this.iamCloud)} but does not implement grantIam for its ${access.cloud} grant`);
+        throw new pulumi.ResourceError(`${this.baseName}: declares iamCloud ${String(this.iamCloud)} but does not implement grantIam for its ${access.cloud} grant`, this);
     }
 
     public grantPull(access: PullAccess, namespace: pulumi.Output<string>): PullGrant {

@@ -17,8 +17,9 @@ export class LocalCluster extends ClusterBase {
     }
 
     protected refuseIam(cloud: IamCloud): Error {
-        return new Error(
+        return new pulumi.ResourceError(
             `the local cluster cannot apply a ${cloud} IAM grant; use a registry it can pull from anonymously or with a pull secret (stevedore:registry, kind generic)`,
+            this,
         );
     }
 }

@@ -73,7 +73,7 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps, this);
         return pulumi.interpolate`${this.prefix}/${app}`;
     }
 }
