@@ -1,22 +1,24 @@
+import { CLUSTER_COMPONENT, REGISTRY_COMPONENT } from "./components/aliases";
 import { App } from "./components/app/app";
 import { AppNamespace } from "./components/app/namespace";
 import { loadConfig } from "./components/config/load";
 import { AppImage } from "./components/image/appImage";
 
-/** The stevedore program: config, target, registry, cluster, apps, outputs. */
+/** The stevedore program: config, target setup, registry, cluster, apps, outputs. */
 export = async () => {
     // 1. Config: parsed and validated before anything is registered.
     const config = loadConfig();
 
     // 2. Target: the registry and cluster implementations for `stevedore:target`, or the
-    //    `stevedore:registry` / `stevedore:cluster` kinds that replace either half.
-    const target = await config.bindTarget();
+    //    `stevedore:registry` / `stevedore:cluster` kinds that replace either half. Its setup
+    //    makes, once, what both halves share (a cloud provider, a resource group).
+    const target = (await config.bindTarget()).setup("target");
 
     // 3. Registry: one repository per app.
-    const registry = target.createRegistry("registry", { apps: config.apps.map((a) => a.name), auth: config.registryAuth, pullAuth: config.pullAuth });
+    const registry = target.createRegistry(REGISTRY_COMPONENT, { apps: config.apps.map((a) => a.name), auth: config.registryAuth, pullAuth: config.pullAuth });
 
     // 4. Cluster: a Kubernetes provider (or a renderer), and pull access to the registry.
-    const cluster = target.createCluster("cluster", { renderDir: config.renderDir, kubeconfig: config.kubeconfig });
+    const cluster = target.createCluster(CLUSTER_COMPONENT, { renderDir: config.renderDir, kubeconfig: config.kubeconfig });
     const namespace = new AppNamespace("namespace", { name: config.namespace, provider: cluster.provider });
     const pull = cluster.grantPull(registry.pullAccess, namespace.name);
 

@@ -9,15 +9,48 @@ export interface RegistryCredentials {
 }
 
 /**
+ * A cloud IAM grant: plain data naming what a cluster of the same `cloud` grants its node identity
+ * so it can pull. One shape per cloud, so the compiler checks what each cluster's grant receives.
+ */
+export type IamPull =
+    | {
+          kind: "iamGrant";
+          cloud: "aws";
+          /** AWS-managed policy to attach to the node role. */
+          policyArn: pulumi.Input<string>;
+          /** ARNs of the app repositories the grant is for. */
+          repositoryArns: pulumi.Input<string>[];
+      }
+    | {
+          kind: "iamGrant";
+          cloud: "azure";
+          /** Full id of the role definition (AcrPull) to assign to the kubelet identity. */
+          roleDefinitionId: pulumi.Input<string>;
+          /** ARM id of the registry: the scope of the assignment. */
+          registryId: pulumi.Input<string>;
+      }
+    | {
+          kind: "iamGrant";
+          cloud: "gcp";
+          /** Role to give the nodes' service account on the repository. */
+          role: string;
+          project: pulumi.Input<string>;
+          location: pulumi.Input<string>;
+          repositoryId: pulumi.Input<string>;
+      };
+
+/** The clouds whose registries hand out IAM grants. */
+export type IamCloud = IamPull["cloud"];
+/** The grant of one cloud. */
+export type IamPullOf<C extends IamCloud> = Extract<IamPull, { cloud: C }>;
+
+/**
  * What a cluster needs before it can pull from a registry:
  * - `anonymous`: nothing (a registry the nodes reach without credentials);
  * - `pullSecret`: a `kubernetes.io/dockerconfigjson` Secret in each namespace, named in imagePullSecrets;
  * - `iamGrant`: a cloud role for the cluster's node identity; only a cluster of the same `cloud` can apply it.
  */
-export type PullAccess =
-    | { kind: "anonymous" }
-    | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> }
-    | { kind: "iamGrant"; cloud: string; role: pulumi.Input<string>; scope: pulumi.Output<string> };
+export type PullAccess = { kind: "anonymous" } | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> } | IamPull;
 
 /** The registry contract: every target's registry component implements it. */
 export interface Registry {
@@ -63,4 +96,46 @@ export interface ClusterArgs {
     renderDir?: string;
     /** Inline kubeconfig contents from `stevedore:kubeconfig`, as a secret; config parsing allows it only with a cluster kind that reads it. */
     kubeconfig?: pulumi.Output<string>;
+}
+
+/**
+ * What a target folder's index module exports. `setup` runs once per stack, before either factory,
+ * and makes what registry and cluster share (a cloud provider, a resource group), parented to a
+ * component of its own; both factories get its result `T`. A target with nothing to share returns
+ * its settings (`T` = `S`).
+ */
+export interface TargetModule<S, T> {
+    setup(name: string, settings: S, opts?: pulumi.ComponentResourceOptions): T;
+    createRegistry(name: string, args: RegistryArgs, target: T, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createCluster(name: string, args: ClusterArgs, target: T, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+}
+
+/** The registry and cluster factories of a stack, once its target's setup has run. */
+export interface TargetFactories {
+    createRegistry(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createCluster(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+}
+
+/** A target whose settings have been validated and whose module is loaded: set it up, then build. */
+export interface BoundTarget {
+    setup(name: string, opts?: pulumi.ComponentResourceOptions): TargetFactories;
+}
+
+export type RegistryFactory = TargetFactories["createRegistry"];
+export type ClusterFactory = TargetFactories["createCluster"];
+
+/** Facts from other stack keys that a target's or a kind's settings rules depend on. */
+export interface SettingsContext {
+    /** Names of the apps in `stevedore:apps` (those that parsed). */
+    apps: string[];
+    /** The target's own registry is used: no `stevedore:registry` block replaces it. */
+    targetRegistry: boolean;
+    /** `stevedore:registryUsername` / `registryPassword` are set. */
+    pushAuth: boolean;
+    /** `stevedore:pullUsername` / `pullPassword` are set. */
+    pullAuth: boolean;
+    /** `stevedore:kubeconfig` (inline contents) is set. */
+    inlineKubeconfig: boolean;
+    /** Directory that relative paths in settings are resolved against. */
+    projectDir: string;
 }

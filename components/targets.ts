@@ -1,40 +1,31 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Cluster, ClusterArgs, Registry, RegistryArgs } from "./contracts";
+import { BoundTarget, ClusterFactory, SettingsContext, RegistryFactory, TargetModule } from "./contracts";
 import { genericRegistrySchema, kubeconfigClusterSchema } from "./generic/settings";
 import { gcpSettingsSchema } from "./gcp/settings";
-import { awsSettingsSchema } from "./aws/settings";
+import { awsTargetSchema } from "./aws/settings";
 import { azureSettingsSchema } from "./azure/settings";
 import { localSettingsSchema } from "./local/settings";
-
-/** What a target folder's index module exports: how to make its registry and its cluster. */
-export interface TargetModule<S> {
-    createRegistry(name: string, args: RegistryArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
-    createCluster(name: string, args: ClusterArgs, settings: S, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
-}
-
-/** A target whose settings have been validated: it only needs its module loaded to build things. */
-export interface BoundTarget {
-    createRegistry(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
-    createCluster(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
-}
 
 export type SettingsCheck =
     | { ok: true; bind: () => Promise<BoundTarget> }
     | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
 
-/** A row of the target table; `check` validates the target's own settings block. */
+/** A row of the target table; `check` validates the target's own settings block against the rest of the config. */
 export interface TargetEntry {
     /** Stack config key (under `stevedore:`) that holds this target's settings. */
     settingsKey: string;
-    check(raw: unknown): SettingsCheck;
+    check(raw: unknown, context: SettingsContext): SettingsCheck;
 }
 
+/** A settings schema, or one made for the facts of the other keys when its rules depend on them. */
+type SchemaFor<S> = z.ZodType<S> | ((context: SettingsContext) => z.ZodType<S>);
+
 /** Pairs a settings schema with the module that consumes it, so the settings type never leaks out as `unknown`. */
-function defineTarget<S>(settingsKey: string, schema: z.ZodType<S>, load: () => Promise<TargetModule<S>>): TargetEntry {
+function defineTarget<S, T>(settingsKey: string, schemaFor: SchemaFor<S>, load: () => Promise<TargetModule<S, T>>): TargetEntry {
     return {
         settingsKey,
-        check(raw) {
+        check(raw, context) {
+            const schema = typeof schemaFor === "function" ? schemaFor(context) : schemaFor;
             const parsed = schema.safeParse(raw);
             if (!parsed.success) return { ok: false, issues: parsed.error.issues, schema };
             const settings = parsed.data;
@@ -43,8 +34,13 @@ function defineTarget<S>(settingsKey: string, schema: z.ZodType<S>, load: () => 
                 bind: async () => {
                     const module = await load();
                     return {
-                        createRegistry: (name, args, opts) => module.createRegistry(name, args, settings, opts),
-                        createCluster: (name, args, opts) => module.createCluster(name, args, settings, opts),
+                        setup: (setupName, setupOpts) => {
+                            const target = module.setup(setupName, settings, setupOpts);
+                            return {
+                                createRegistry: (name, args, opts) => module.createRegistry(name, args, target, opts),
+                                createCluster: (name, args, opts) => module.createCluster(name, args, target, opts),
+                            };
+                        },
                     };
                 },
             };
@@ -58,7 +54,7 @@ function defineTarget<S>(settingsKey: string, schema: z.ZodType<S>, load: () => 
  */
 export const targets = {
     local: defineTarget("local", localSettingsSchema, () => import("./local")),
-    eks: defineTarget("aws", awsSettingsSchema, () => import("./aws")),
+    eks: defineTarget("aws", awsTargetSchema, () => import("./aws")),
     gke: defineTarget("gcp", gcpSettingsSchema, () => import("./gcp")),
     aks: defineTarget("azure", azureSettingsSchema, () => import("./azure")),
 } satisfies Record<string, TargetEntry>;
@@ -66,27 +62,12 @@ export const targets = {
 export type TargetName = keyof typeof targets;
 export const targetNames = Object.keys(targets) as [TargetName, ...TargetName[]];
 
-export type RegistryFactory = BoundTarget["createRegistry"];
-export type ClusterFactory = BoundTarget["createCluster"];
-
-/** Facts from other stack keys that a registry or cluster kind's settings rules depend on. */
-export interface KindContext {
-    /** `stevedore:registryUsername` / `registryPassword` are set. */
-    pushAuth: boolean;
-    /** `stevedore:pullUsername` / `pullPassword` are set. */
-    pullAuth: boolean;
-    /** `stevedore:kubeconfig` (inline contents) is set. */
-    inlineKubeconfig: boolean;
-    /** Directory that relative paths in settings are resolved against. */
-    projectDir: string;
-}
-
 /** A row of a kind table: validates an override block and, once valid, binds its factory. */
 export interface KindEntry<F> {
-    check(raw: unknown, context: KindContext): { ok: true; bind: () => Promise<F> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
+    check(raw: unknown, context: SettingsContext): { ok: true; bind: () => Promise<F> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
 }
 
-function defineKind<S, F>(schema: (context: KindContext) => z.ZodType<S>, load: () => Promise<(settings: S) => F>): KindEntry<F> {
+function defineKind<S, F>(schema: (context: SettingsContext) => z.ZodType<S>, load: () => Promise<(settings: S) => F>): KindEntry<F> {
     return {
         check(raw, context) {
             const checked = schema(context);

@@ -42,7 +42,7 @@ describe("eks target: attach to an existing cluster", () => {
         assert.strictEqual(exec.command, "aws");
         assert.deepStrictEqual(exec.args, ["eks", "get-token", "--cluster-name", "myCluster", "--region", "us-east-1"]);
         assert.strictEqual(exec.env, null);
-        assert.strictEqual(run.get("pulumi:providers:aws", "cluster-aws").inputs.region, "us-east-1");
+        assert.strictEqual(run.get("pulumi:providers:aws", "target-aws").inputs.region, "us-east-1");
     });
 
     it("runs get-token (and the AWS provider) with the configured profile, and assumes the auth role", async () => {
@@ -52,7 +52,9 @@ describe("eks target: attach to an existing cluster", () => {
         const exec = kubeconfigOf(run).users[0].user.exec;
         assert.deepStrictEqual(exec.args, ["eks", "get-token", "--cluster-name", "myCluster", "--region", "us-east-1", "--role-arn", roleArn]);
         assert.deepStrictEqual(exec.env, [{ name: "AWS_PROFILE", value: "platform-sso" }]);
-        for (const name of ["cluster-aws", "registry-aws"]) assert.strictEqual(run.get("pulumi:providers:aws", name).inputs.profile, "platform-sso");
+        // One provider for the target, made by its setup and shared by registry and cluster.
+        assert.deepStrictEqual(run.ofType("pulumi:providers:aws").map((p) => p.name), ["target-aws"]);
+        assert.strictEqual(run.get("pulumi:providers:aws", "target-aws").inputs.profile, "platform-sso");
     });
 
     it("attaches the ECR read policy to the given node role, and Deployments wait for it", async () => {
@@ -61,7 +63,7 @@ describe("eks target: attach to an existing cluster", () => {
         assert.deepStrictEqual(attachments.map((a) => a.name), ["cluster-pull"]);
         assert.strictEqual(attachments[0].inputs.role, "myCluster-node-role");
         assert.strictEqual(attachments[0].inputs.policyArn, ECR_READ);
-        assert.strictEqual(providerName(attachments[0].provider), "cluster-aws");
+        assert.strictEqual(providerName(attachments[0].provider), "target-aws");
         for (const app of ["backend", "frontend"]) {
             assert.ok(run.dependsOn.get(`${app}-deploy`)?.includes("cluster-pull"), `${app} Deployment must wait for the pull grant`);
         }

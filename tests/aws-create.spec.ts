@@ -45,7 +45,7 @@ describe("eks target: create a cluster", () => {
             ["cluster-new-net-public-0-id", "cluster-new-net-public-id"],
             ["cluster-new-net-public-1-id", "cluster-new-net-public-id"],
         ]);
-        for (const r of [...subnets, ...associations]) assert.strictEqual(providerName(r.provider), "cluster-aws");
+        for (const r of [...subnets, ...associations]) assert.strictEqual(providerName(r.provider), "target-aws");
     });
 
     it("creates the cluster role and node role with the AWS-managed policies they need", () => {
@@ -113,10 +113,10 @@ describe("eks target: create a cluster", () => {
         assert.ok(deps(run, "cluster-k8s").includes("cluster-new-nodes"), "Kubernetes objects must wait for the node group");
     });
 
-    it("uses every AWS resource through an explicit provider parented to the cluster or registry component", () => {
+    it("uses every AWS resource through the one explicit provider of the target's setup", () => {
         const awsResources = run.resources.filter((r) => r.type.startsWith("aws:"));
         assert.ok(awsResources.length >= 18);
-        for (const r of awsResources) assert.match(r.provider ?? "", /::stevedore:aws:(Cluster|Registry)\$pulumi:providers:aws::(cluster|registry)-aws::(cluster|registry)-aws-id$/, `${r.type} ${r.name}`);
+        for (const r of awsResources) assert.match(r.provider ?? "", /::stevedore:aws:Setup\$pulumi:providers:aws::target-aws::target-aws-id$/, `${r.type} ${r.name}`);
     });
 
     it("uses given subnets, version and node group sizes instead of creating a network", async () => {

@@ -39,9 +39,9 @@ describe("eks target: ECR registry", () => {
             assert.deepStrictEqual(repo.inputs.imageScanningConfiguration, { scanOnPush: true });
             assert.strictEqual(repo.inputs.imageTagMutability, "IMMUTABLE");
             assert.strictEqual(repo.inputs.forceDelete, false);
-            assert.strictEqual(providerName(repo.provider), "registry-aws");
+            assert.strictEqual(providerName(repo.provider), "target-aws");
         }
-        const provider = run.get("pulumi:providers:aws", "registry-aws");
+        const provider = run.get("pulumi:providers:aws", "target-aws");
         assert.strictEqual(provider.inputs.region, "us-east-1");
         assert.strictEqual(provider.inputs.profile, undefined);
     });
@@ -50,7 +50,7 @@ describe("eks target: ECR registry", () => {
         const run = await runProgram(eks, mocks);
         const lifecycle = run.get(LIFECYCLE, "registry-backend-lifecycle");
         assert.strictEqual(lifecycle.inputs.repository, "backend");
-        assert.strictEqual(providerName(lifecycle.provider), "registry-aws");
+        assert.strictEqual(providerName(lifecycle.provider), "target-aws");
         assert.deepStrictEqual(
             rules(lifecycle.inputs.policy).map((r) => ({ ...r, description: undefined })),
             [
@@ -128,6 +128,6 @@ describe("eks target: ECR registry", () => {
         const run = await runProgram(config, china);
         assert.strictEqual(run.outputs.registry, `${ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn`);
         assert.strictEqual(run.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "cluster-pull").inputs.policyArn, "arn:aws-cn:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
-        assert.strictEqual(run.get("pulumi:providers:aws", "registry-aws").inputs.region, "cn-north-1");
+        assert.strictEqual(run.get("pulumi:providers:aws", "target-aws").inputs.region, "cn-north-1");
     });
 });

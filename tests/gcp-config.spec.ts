@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../components/gcp/cluster";
 import { gcpSettingsSchema } from "../components/gcp/settings";
+import { GcpSetup } from "../components/gcp/setup";
 import { gcpMocks, gkeStack, PROJECT } from "./harness/gcpMocks";
 import { RecordingMocks } from "./harness/mocks";
 import { runFailing } from "./harness/program";
@@ -110,8 +111,13 @@ describe("gke target: runtime errors", () => {
 
     it("refuses another cloud's IAM grant", async () => {
         await pulumi.runtime.setMocks(new RecordingMocks(gcpMocks()), "stevedore", "test", false);
-        const cluster = new GkeCluster("cluster", {}, gcpSettingsSchema.parse(base));
-        const access = { kind: "iamGrant" as const, cloud: "aws", role: "ecr:pull", scope: pulumi.output("arn:aws:ecr:eu-west-1:123456789012:repository/x") };
+        const cluster = new GkeCluster("cluster", {}, new GcpSetup("target", gcpSettingsSchema.parse(base)));
+        const access = {
+            kind: "iamGrant" as const,
+            cloud: "aws" as const,
+            policyArn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+            repositoryArns: [pulumi.output("arn:aws:ecr:eu-west-1:123456789012:repository/x")],
+        };
         assert.throws(() => cluster.grantPull(access, pulumi.output("apps")), /a GKE cluster cannot apply a aws IAM grant; use an Artifact Registry repository/);
     });
 });

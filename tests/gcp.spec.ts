@@ -229,7 +229,7 @@ describe("gke target: cluster", () => {
         assert.strictEqual((pool.nodeConfig as Record<string, unknown>).machineType, "n2d-standard-4");
         assert.strictEqual((pool.nodeConfig as Record<string, unknown>).workloadMetadataConfig, undefined);
         assert.strictEqual(run.get("gcp:serviceaccount/account:Account", "cluster-nodes").inputs.accountId, "edge-nodes");
-        const provider = run.get("pulumi:providers:gcp", "cluster-gcp").inputs;
+        const provider = run.get("pulumi:providers:gcp", "target-gcp").inputs;
         assert.deepStrictEqual([provider.project, provider.region, provider.zone], [PROJECT, "europe-west4", "europe-west4-b"]);
     });
 
@@ -249,19 +249,19 @@ describe("gke target: providers", () => {
         } finally {
             invokes.restore();
         }
-        for (const name of ["registry-gcp", "cluster-gcp"]) {
-            const p = run.get("pulumi:providers:gcp", name).inputs;
-            assert.deepStrictEqual([p.project, p.region, p.zone], [PROJECT, "europe-west4", undefined]);
-        }
+        // One provider for the target, made by its setup and shared by registry and cluster.
+        assert.deepStrictEqual(run.ofType("pulumi:providers:gcp").map((p) => p.name), ["target-gcp"]);
+        const p = run.get("pulumi:providers:gcp", "target-gcp").inputs;
+        assert.deepStrictEqual([p.project, p.region, p.zone], [PROJECT, "europe-west4", undefined]);
         const gcpResources = run.resources.filter((r) => r.type.startsWith("gcp:"));
         assert.ok(gcpResources.length >= 6);
-        for (const r of gcpResources) assert.match(r.provider ?? "", /\$pulumi:providers:gcp::(registry|cluster)-gcp::/, `${r.type} ${r.name}`);
+        for (const r of gcpResources) assert.match(r.provider ?? "", /\$pulumi:providers:gcp::target-gcp::/, `${r.type} ${r.name}`);
         const gcpInvokes = invokes.calls.filter((c) => c.token.startsWith("gcp:"));
         assert.deepStrictEqual(gcpInvokes.map((c) => c.token), ["gcp:organizations/getClientConfig:getClientConfig"]);
-        for (const c of gcpInvokes) assert.match(c.provider ?? "", /\$pulumi:providers:gcp::registry-gcp::/, c.token);
+        for (const c of gcpInvokes) assert.match(c.provider ?? "", /\$pulumi:providers:gcp::target-gcp::/, c.token);
     });
 
-    it("looks the existing cluster and repository up through the same providers", async () => {
+    it("looks the existing cluster and repository up through the same provider", async () => {
         const invokes = recordInvokeProviders();
         try {
             await runProgram(gkeStack({ ...existing, registry: { mode: "existing", name: "containers" } }), gcpMocks({ existingNodeSa: "default" }));
@@ -269,8 +269,8 @@ describe("gke target: providers", () => {
             invokes.restore();
         }
         const byToken = new Map(invokes.calls.map((c) => [c.token, c.provider ?? ""]));
-        assert.match(byToken.get("gcp:artifactregistry/getRepository:getRepository") ?? "", /::registry-gcp::/);
-        assert.match(byToken.get("gcp:container/getCluster:getCluster") ?? "", /::cluster-gcp::/);
-        assert.match(byToken.get("gcp:organizations/getProject:getProject") ?? "", /::cluster-gcp::/);
+        assert.match(byToken.get("gcp:artifactregistry/getRepository:getRepository") ?? "", /::target-gcp::/);
+        assert.match(byToken.get("gcp:container/getCluster:getCluster") ?? "", /::target-gcp::/);
+        assert.match(byToken.get("gcp:organizations/getProject:getProject") ?? "", /::target-gcp::/);
     });
 });

@@ -124,7 +124,12 @@ describe("kubeconfig cluster", () => {
     it("refuses a cloud registry's IAM grant, naming the cloud and suggesting a pull secret", async () => {
         await pulumi.runtime.setMocks(new RecordingMocks(), "stevedore", "test", false);
         const cluster = new KubeconfigCluster("cluster", {}, { kind: "kubeconfig", context: "prod" });
-        const grant = { kind: "iamGrant" as const, cloud: "azure", role: "AcrPull", scope: pulumi.output("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr") };
+        const grant = {
+            kind: "iamGrant" as const,
+            cloud: "azure" as const,
+            roleDefinitionId: "AcrPull",
+            registryId: pulumi.output("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr"),
+        };
         assert.throws(
             () => cluster.grantPull(grant, pulumi.output("stevedore")),
             (error: Error) => {

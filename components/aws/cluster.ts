@@ -1,19 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterArgs, IamCloud, IamPullOf } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
+import { existingEksCluster } from "./existingCluster";
 import { EksConnection, eksKubeconfigOutput } from "./kubeconfig";
 import { NewEksCluster } from "./newCluster";
-import { awsProvider, partitionOf } from "./provider";
-import { AwsSettings } from "./settings";
+import { partitionOf } from "./provider";
+import { AwsTarget } from "./setup";
 
 /**
  * An EKS cluster: one stevedore attaches to by name, or one it creates. Kubernetes access goes
  * through `aws eks get-token`; pulls from ECR go through the nodes' IAM role.
  */
-export class EksCluster extends ClusterBase {
+export class EksCluster extends ClusterBase<"aws"> {
     public readonly provider: k8s.Provider;
     /** Name of the EKS cluster. */
     public readonly clusterName: pulumi.Output<string>;
@@ -24,9 +25,10 @@ export class EksCluster extends ClusterBase {
     private readonly aws: aws.Provider;
     private grantCount = 0;
 
-    constructor(name: string, args: ClusterArgs, settings: AwsSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ClusterArgs, target: AwsTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:aws:Cluster", name, opts);
-        this.aws = awsProvider(`${name}-aws`, settings, this);
+        this.aws = target.provider;
+        const { settings } = target;
         const cfg = settings.cluster;
         const identity = { region: settings.region, profile: settings.profile, roleArn: cfg.authRoleArn };
 
@@ -35,12 +37,7 @@ export class EksCluster extends ClusterBase {
             this.clusterName = pulumi.output(cfg.name);
             this.nodeRoleName = cfg.nodeRoleName === undefined ? undefined : pulumi.output(cfg.nodeRoleName);
             if (args.renderDir === undefined) {
-                const found = aws.eks.getClusterOutput({ name: cfg.name }, { parent: this, provider: this.aws });
-                connection = found.apply((c) => {
-                    const ca = c.certificateAuthorities[0]?.data;
-                    if (ca === undefined || c.endpoint === "") throw new Error(`EKS cluster ${cfg.name} in ${settings.region} has no endpoint yet (status ${c.status}); wait until it is ACTIVE`);
-                    return { ...identity, clusterName: c.name, endpoint: c.endpoint, certificateAuthority: ca };
-                });
+                connection = existingEksCluster(cfg.name, identity, { parent: this, provider: this.aws });
             }
         } else {
             const created = new NewEksCluster(
@@ -63,17 +60,17 @@ export class EksCluster extends ClusterBase {
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, nodeRoleName: this.nodeRoleName });
     }
 
-    protected override readonly iamCloud = "aws";
+    protected override readonly iamCloud = "aws" as const;
 
-    protected refuseIam(cloud: string): Error {
-        return new Error(`an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`);
+    protected refuseIam(cloud: IamCloud): Error {
+        return new pulumi.ResourceError(`an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`, this);
     }
 
     /** Attaches the registry's ECR policy to the node role, or, without a node role, says what the user must attach. */
-    protected override grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
+    protected override grantIam(access: IamPullOf<"aws">): pulumi.Resource[] {
         if (this.nodeRoleName === undefined) {
             // Only values known at preview time, so `pulumi preview` shows the warning too.
-            pulumi.all([this.clusterName, access.role]).apply(([cluster, role]) =>
+            pulumi.all([this.clusterName, access.policyArn]).apply(([cluster, role]) =>
                 pulumi.log.warn(
                     `EKS cluster ${cluster}: stevedore did not grant the nodes pull access, because stevedore:aws.cluster.nodeRoleName is not set. ` +
                         `Attach the policy ${role} to the cluster's node IAM role (aws iam attach-role-policy --role-name <node-role> --policy-arn ${role}), ` +
@@ -84,6 +81,6 @@ export class EksCluster extends ClusterBase {
             return [];
         }
         const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
-        return [new aws.iam.RolePolicyAttachment(`${this.baseName}-pull${suffix}`, { role: this.nodeRoleName, policyArn: access.role }, { parent: this, provider: this.aws })];
+        return [new aws.iam.RolePolicyAttachment(`${this.baseName}-pull${suffix}`, { role: this.nodeRoleName, policyArn: access.policyArn }, { parent: this, provider: this.aws })];
     }
 }

@@ -13,10 +13,10 @@ const VPC_CIDR = "10.0.0.0/16";
 const SUBNET_CIDRS = ["10.0.0.0/18", "10.0.64.0/18"];
 
 /** EKS needs subnets in two different availability zones; this picks the i-th zone AWS lists. */
-function zoneAt(names: string[], index: number, region: string): string {
+function zoneAt(names: string[], index: number, region: string, network: pulumi.Resource): string {
     const zone = names[index];
     if (names.length < SUBNET_CIDRS.length || zone === undefined) {
-        throw new Error(`region ${region} lists ${names.length} usable availability zone(s); EKS needs two. Give stevedore:aws.cluster.subnetIds instead`);
+        throw new pulumi.ResourceError(`region ${region} lists ${names.length} usable availability zone(s); EKS needs two. Give stevedore:aws.cluster.subnetIds instead`, network);
     }
     return zone;
 }
@@ -53,7 +53,7 @@ export class EksNetwork extends pulumi.ComponentResource {
                 {
                     vpcId: vpc.id,
                     cidrBlock,
-                    availabilityZone: zones.names.apply((names) => zoneAt(names, i, args.region)),
+                    availabilityZone: zones.names.apply((names) => zoneAt(names, i, args.region, this)),
                     mapPublicIpOnLaunch: true,
                     // Lets the AWS load balancer integration place internet-facing load balancers here.
                     tags: { ...tags(`public-${i}`), "kubernetes.io/role/elb": "1" },

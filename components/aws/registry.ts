@@ -1,18 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { lifecyclePolicy } from "./lifecyclePolicy";
-import { awsProvider, managedPolicyArn, partitionOf } from "./provider";
-import { AwsSettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { managedPolicyArn, partitionOf } from "./provider";
+import { ecrRepositoryName } from "./settings";
+import { AwsTarget } from "./setup";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 /** AWS-managed policy that lets a node identity pull from every ECR repository of its account. */
 export const ECR_READ_POLICY = "AmazonEC2ContainerRegistryReadOnly";
-
-/** Name of the ECR repository that holds `app`'s images. */
-export function ecrRepositoryName(prefix: string | undefined, app: string): string {
-    return prefix === undefined ? app : `${prefix}/${app}`;
-}
 
 /**
  * Amazon ECR as stevedore's registry: one repository per app (scanned on push, immutable tags,
@@ -23,15 +20,15 @@ export function ecrRepositoryName(prefix: string | undefined, app: string): stri
 export class EcrRegistry extends pulumi.ComponentResource implements Registry {
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
-    public readonly pullAccess: PullAccess;
+    public readonly pullAccess: IamPullOf<"aws">;
     /** Repository URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`) of each app. */
     public readonly repositoryUrls: pulumi.Output<Record<string, string>>;
     private readonly urls = new Map<string, pulumi.Output<string>>();
 
-    constructor(name: string, args: RegistryArgs, settings: AwsSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: RegistryArgs, target: AwsTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:aws:Registry", name, {}, opts);
-        const provider = awsProvider(`${name}-aws`, settings, this);
-        const cfg = settings.registry;
+        const { provider } = target;
+        const cfg = target.settings.registry;
         const arns: pulumi.Output<string>[] = [];
 
         for (const app of args.apps) {
@@ -68,9 +65,8 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
         this.pullAccess = {
             kind: "iamGrant",
             cloud: "aws",
-            role: managedPolicyArn(partition.partition, ECR_READ_POLICY),
-            // What the grant is for: the app repositories, comma-separated ARNs.
-            scope: pulumi.all(arns).apply((list) => list.join(",")),
+            policyArn: managedPolicyArn(partition.partition, ECR_READ_POLICY),
+            repositoryArns: arns,
         };
         this.repositoryUrls = pulumi.all(Object.fromEntries(this.urls));
         this.registerOutputs({ server: this.server, repositoryUrls: this.repositoryUrls });
@@ -78,7 +74,7 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
 
     public repository(app: string): pulumi.Output<string> {
         const url = this.urls.get(app);
-        if (url === undefined) throw unknownApp(app, this.urls.keys());
+        if (url === undefined) throw unknownApp(app, this.urls.keys(), this);
         return url;
     }
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { SettingsContext } from "../contracts";
+import type { RuleParams } from "../config/errors";
 
 /** Kubernetes version a new cluster gets unless `cluster.version` says otherwise. */
 export const DEFAULT_KUBERNETES_VERSION = "1.34";
@@ -137,3 +139,36 @@ export const awsSettingsSchema = z.strictObject({
 });
 
 export type AwsSettings = z.output<typeof awsSettingsSchema>;
+
+/** Name of the ECR repository that holds `app`'s images. */
+export function ecrRepositoryName(prefix: string | undefined, app: string): string {
+    return prefix === undefined ? app : `${prefix}/${app}`;
+}
+
+/**
+ * `stevedore:aws` with the rules that depend on other keys, checked with the rest of the config:
+ * every app's repository name must be one ECR accepts, and ECR takes no static push credentials.
+ * Both only apply when the target's own registry (ECR) is used.
+ */
+export function awsTargetSchema(context: SettingsContext) {
+    return awsSettingsSchema.superRefine((settings, ctx) => {
+        if (!context.targetRegistry) return;
+        const rule = (key: string): RuleParams => ({ rule: key });
+        for (const app of context.apps) {
+            const repo = ecrRepositoryName(settings.registry.prefix, app);
+            if (ECR_REPOSITORY_NAME.test(repo)) continue;
+            ctx.addIssue({
+                code: "custom",
+                message: `ECR repository name ${JSON.stringify(repo)} is invalid: ECR names are 2-256 characters; rename the app or set stevedore:aws.registry.prefix`,
+                params: rule("stevedore:aws.registry"),
+            });
+        }
+        if (context.pushAuth) {
+            ctx.addIssue({
+                code: "custom",
+                message: "not used by target eks (pushes use a fresh ECR authorization token); remove them",
+                params: rule("stevedore:registryUsername / stevedore:registryPassword"),
+            });
+        }
+    });
+}

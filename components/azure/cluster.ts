@@ -1,16 +1,16 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterArgs, IamCloud, IamPullOf } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
-import { createAks, findAks } from "./aks";
+import { existingAksCluster } from "./existingCluster";
 import { userKubeconfig } from "./kubeconfig";
-import { groupName } from "./resourceGroup";
-import { AzureSettings } from "./settings";
+import { newAksCluster } from "./newCluster";
+import { AzureTarget } from "./setup";
 
 /** An AKS cluster, attached by name or created; it pulls from ACR through its kubelet identity. */
-export class AksCluster extends ClusterBase {
+export class AksCluster extends ClusterBase<"azure"> {
     public readonly provider: k8s.Provider;
     /** Name of the AKS cluster. */
     public readonly clusterName: pulumi.Output<string>;
@@ -21,11 +21,11 @@ export class AksCluster extends ClusterBase {
     /** Cluster-user kubeconfig, as a secret; undefined in render mode, which talks to no cluster. */
     public readonly kubeconfig: pulumi.Output<string> | undefined;
 
-    constructor(name: string, args: ClusterArgs, settings: AzureSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ClusterArgs, target: AzureTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:azure:Cluster", name, opts);
-        const cfg = settings.cluster;
-        const group = groupName(settings, cfg.resourceGroup);
-        const aks = cfg.mode === "create" ? createAks(`${name}-aks`, cfg, group, this) : findAks(cfg, group, this);
+        const cfg = target.settings.cluster;
+        const group = target.groupName(cfg.resourceGroup);
+        const aks = cfg.mode === "create" ? newAksCluster(`${name}-aks`, cfg, group, this) : existingAksCluster(cfg, group, this);
         this.clusterName = aks.name;
         this.clusterId = aks.id;
         this.kubeletObjectId = aks.kubeletObjectId;
@@ -35,22 +35,22 @@ export class AksCluster extends ClusterBase {
         this.registerOutputs({ clusterName: this.clusterName, clusterId: this.clusterId, kubeletObjectId: this.kubeletObjectId });
     }
 
-    protected override readonly iamCloud = "azure";
+    protected override readonly iamCloud = "azure" as const;
 
-    protected refuseIam(cloud: string): Error {
-        return new Error(`an AKS cluster cannot apply a ${cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`);
+    protected refuseIam(cloud: IamCloud): Error {
+        return new pulumi.ResourceError(`an AKS cluster cannot apply a ${cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`, this);
     }
 
     /** AcrPull (or whatever role `access` names) for the kubelet identity, on the registry only. */
-    protected override grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
+    protected override grantIam(access: IamPullOf<"azure">): pulumi.Resource[] {
         const assignment = new authorization.RoleAssignment(
             `${this.baseName}-acr-pull`,
             {
                 principalId: this.kubeletObjectId,
                 // Set explicitly so ARM does not look the principal up in Entra ID, which can lag behind a new cluster.
                 principalType: "ServicePrincipal",
-                roleDefinitionId: access.role,
-                scope: access.scope,
+                roleDefinitionId: access.roleDefinitionId,
+                scope: access.registryId,
                 description: "stevedore: lets the AKS kubelet identity pull this stack's images",
             },
             { parent: this },

@@ -1,11 +1,14 @@
-import { TargetModule } from "../targets";
+import { TargetModule } from "../contracts";
 import { AksCluster } from "./cluster";
 import { AcrRegistry } from "./registry";
 import { AzureSettings } from "./settings";
+import { AzureSetup, AzureTarget } from "./setup";
 
-/** `stevedore:target: aks`: an Azure Container Registry and an AKS cluster pulling from it by identity. */
-export const createRegistry: TargetModule<AzureSettings>["createRegistry"] = (name, args, settings, opts) =>
-    new AcrRegistry(name, args, settings, opts);
+type Module = TargetModule<AzureSettings, AzureTarget>;
 
-export const createCluster: TargetModule<AzureSettings>["createCluster"] = (name, args, settings, opts) =>
-    new AksCluster(name, args, settings, opts);
+/** `stevedore:target: aks`: an Azure Container Registry and an AKS cluster pulling from it by identity, in a shared resource group. */
+export const setup: Module["setup"] = (name, settings, opts) => new AzureSetup(name, settings, opts);
+
+export const createRegistry: Module["createRegistry"] = (name, args, target, opts) => new AcrRegistry(name, args, target, opts);
+
+export const createCluster: Module["createCluster"] = (name, args, target, opts) => new AksCluster(name, args, target, opts);

@@ -6,9 +6,9 @@ interface Credentials {
     kubeconfigs: { name: string; value: string }[];
 }
 
-function decode(cluster: string, credentials: Credentials): string {
+function decode(cluster: string, credentials: Credentials, parent: pulumi.Resource): string {
     const first = credentials.kubeconfigs[0];
-    if (first === undefined) throw new Error(`AKS returned no user kubeconfig for cluster ${cluster}`);
+    if (first === undefined) throw new pulumi.ResourceError(`AKS returned no user kubeconfig for cluster ${cluster}`, parent);
     return Buffer.from(first.value, "base64").toString("utf8");
 }
 
@@ -19,5 +19,5 @@ function decode(cluster: string, credentials: Credentials): string {
  */
 export function userKubeconfig(resourceGroupName: pulumi.Input<string>, clusterName: pulumi.Input<string>, parent: pulumi.Resource): pulumi.Output<string> {
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: clusterName, format: "exec" }, { parent });
-    return pulumi.secret(pulumi.all([clusterName, credentials]).apply(([name, creds]) => decode(name, creds)));
+    return pulumi.secret(pulumi.all([clusterName, credentials]).apply(([name, creds]) => decode(name, creds, parent)));
 }

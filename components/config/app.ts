@@ -7,6 +7,9 @@ export const dnsLabel = z
         message: "must be a DNS label: lowercase a-z, 0-9 and '-', starting with a letter, at most 40 characters",
     });
 
+/** An image platform such as `linux/amd64`: `stevedore:platform` and an app's own `platform`. */
+export const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" });
+
 /** Kubernetes resource quantities such as `100m`, `0.5`, `128Mi`, `1G`. */
 const quantity = z
     .string()
@@ -38,7 +41,7 @@ export const appSchema = z
         dockerfile: z.string().min(1).default("Dockerfile"),
         buildTarget: z.string().min(1).optional(),
         buildArgs: z.record(z.string(), z.string()).default({}),
-        platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" }).optional(),
+        platform: platform.optional(),
         cacheFrom: z.array(z.string().min(1)).default([]),
         port: z.number().int().min(1).max(65535).default(8080),
         replicas: z.number().int().min(1).max(100).default(2),

@@ -64,9 +64,25 @@ export function allowedKeysAt(schema: z.ZodType, path: Path): string[] {
     return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
 }
 
+/**
+ * Params of a custom issue about a rule between keys rather than one value: it is reported as
+ * `<key>: <message>`, with no value echoed, under `key` (which may name keys outside the schema's root).
+ */
+export interface RuleParams {
+    rule: string;
+}
+
+function ruleKey(issue: z.core.$ZodIssue): string | undefined {
+    const params: unknown = issue.code === "custom" ? issue.params : undefined;
+    if (params === null || typeof params !== "object" || !("rule" in params)) return undefined;
+    return typeof params.rule === "string" ? params.rule : undefined;
+}
+
 /** One line per zod issue, each naming the key, the value found and what is allowed. */
 export function describeIssues(root: string, schema: z.ZodType, input: unknown, issues: z.core.$ZodIssue[]): string[] {
     return issues.flatMap((issue) => {
+        const rule = ruleKey(issue);
+        if (rule !== undefined) return [`${rule}: ${issue.message}`];
         if (issue.code === "unrecognized_keys") {
             const allowed = allowedKeysAt(schema, issue.path).join(", ");
             return issue.keys.map((key) => {

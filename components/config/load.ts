@@ -2,8 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { BoundTarget, TargetName, targetNames, targets } from "../targets";
-import { AppSettings, appsSchema, dnsLabel } from "./app";
+import { BoundTarget } from "../contracts";
+import { TargetName, targetNames, targets } from "../targets";
+import { AppSettings, appsSchema, dnsLabel, platform } from "./app";
+import { crossKeyProblems, settingsContext } from "./crossKey";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
 import { CREDENTIAL_KEYS, warnPlaintextCredentials } from "./plaintext";
@@ -33,8 +35,6 @@ export interface StackConfig {
     /** Loads the target's module with its validated settings, with `stevedore:registry` / `stevedore:cluster` overrides applied. */
     bindTarget: () => Promise<BoundTarget>;
 }
-
-const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" });
 
 /** Schemas of the top-level keys; a target's own settings key is checked by that target's schema. */
 const topLevel = {
@@ -86,27 +86,15 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
             problems.push(...describeIssues(`${NAMESPACE}:${key}`, schema, shown, result.error.issues));
         }
     }
-    if ((parsed.registryPassword === undefined) !== (parsed.registryUsername === undefined)) {
-        problems.push(`${NAMESPACE}:registryUsername / ${NAMESPACE}:registryPassword: give both or neither`);
-    }
-    if ((parsed.pullPassword === undefined) !== (parsed.pullUsername === undefined)) {
-        problems.push(`${NAMESPACE}:pullUsername / ${NAMESPACE}:pullPassword: give both or neither`);
-    }
-    const overrides = checkOverrides(raw, {
-        pushAuth: parsed.registryUsername !== undefined || parsed.registryPassword !== undefined,
-        pullAuth: parsed.pullUsername !== undefined || parsed.pullPassword !== undefined,
-        inlineKubeconfig: parsed.kubeconfig !== undefined,
-        projectDir,
-    });
+    const context = settingsContext(parsed, raw, projectDir);
+    const overrides = checkOverrides(raw, context);
+    problems.push(...crossKeyProblems(parsed, raw, targetNames));
     problems.push(...overrides.problems);
-    if (raw.get("target") === undefined && !(raw.has("registry") && raw.has("cluster"))) {
-        problems.push(`${NAMESPACE}:target = nothing (the key is missing): must be one of ${targetNames.map((t) => JSON.stringify(t)).join(", ")} (it may be left out only when both ${NAMESPACE}:registry and ${NAMESPACE}:cluster are set)`);
-    }
 
     let bindTarget: (() => Promise<BoundTarget>) | undefined;
     if (parsed.target !== undefined) {
         const entry = targets[parsed.target];
-        const check = entry.check(raw.get(entry.settingsKey));
+        const check = entry.check(raw.get(entry.settingsKey), context);
         if (check.ok) bindTarget = check.bind;
         else problems.push(...describeIssues(`${NAMESPACE}:${entry.settingsKey}`, check.schema, raw.get(entry.settingsKey), check.issues));
     }

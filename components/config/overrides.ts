@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BoundTarget, clusterKinds, KindContext, KindEntry, registryKinds } from "../targets";
+import { BoundTarget, ClusterFactory, SettingsContext, RegistryFactory } from "../contracts";
+import { clusterKinds, KindEntry, registryKinds } from "../targets";
 import { describeIssues } from "./errors";
 
 /** Top-level keys that replace one half of the target: `stevedore:registry` and `stevedore:cluster`. */
@@ -14,13 +15,13 @@ const IAM_PULL_CLOUD: Record<string, string> = { aks: "azure", eks: "aws", gke: 
 
 /** What parsing the override keys found: binders for the kinds given, and every problem. */
 export interface Overrides {
-    registry?: () => Promise<BoundTarget["createRegistry"]>;
-    cluster?: () => Promise<BoundTarget["createCluster"]>;
+    registry?: () => Promise<RegistryFactory>;
+    cluster?: () => Promise<ClusterFactory>;
     problems: string[];
 }
 
 /** Validates one override block: its `kind` against the kind table, then that kind's own settings. */
-function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindEntry<F>>, context: KindContext): { bind?: () => Promise<F>; problems: string[] } {
+function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindEntry<F>>, context: SettingsContext): { bind?: () => Promise<F>; problems: string[] } {
     if (raw === undefined) return { problems: [] };
     const root = `stevedore:${key}`;
     const head = z.looseObject({ kind: z.enum(Object.keys(table) as [string, ...string[]]) });
@@ -32,7 +33,7 @@ function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindE
 }
 
 /** Parses `stevedore:registry` / `stevedore:cluster` and the keys only they read (pull credentials, inline kubeconfig). */
-export function checkOverrides(raw: Map<string, unknown>, context: KindContext): Overrides {
+export function checkOverrides(raw: Map<string, unknown>, context: SettingsContext): Overrides {
     const problems: string[] = [];
     if (context.pullAuth && !raw.has("registry")) {
         problems.push("stevedore:pullUsername / stevedore:pullPassword: only a stevedore:registry block (kind generic) uses pull credentials; set one or remove them");
@@ -56,18 +57,23 @@ export function checkOverrides(raw: Map<string, unknown>, context: KindContext):
 
 /**
  * The registry and cluster factories a stack uses: each override replaces its half of the target.
- * The target's module loads only if a half still comes from it.
+ * The target's module loads, and its setup runs, only if a half still comes from it.
  */
 export function composeTarget(target: (() => Promise<BoundTarget>) | undefined, overrides: Overrides): () => Promise<BoundTarget> {
     return async () => {
         const registry = await overrides.registry?.();
         const cluster = await overrides.cluster?.();
-        if (registry !== undefined && cluster !== undefined) return { createRegistry: registry, createCluster: cluster };
+        if (registry !== undefined && cluster !== undefined) return { setup: () => ({ createRegistry: registry, createCluster: cluster }) };
         const base = await target?.();
         if (base === undefined) throw new Error("no registry or cluster: set stevedore:target, or both stevedore:registry and stevedore:cluster");
         return {
-            createRegistry: registry ?? ((name, args, opts) => base.createRegistry(name, args, opts)),
-            createCluster: cluster ?? ((name, args, opts) => base.createCluster(name, args, opts)),
+            setup: (setupName, setupOpts) => {
+                const made = base.setup(setupName, setupOpts);
+                return {
+                    createRegistry: registry ?? ((name, args, opts) => made.createRegistry(name, args, opts)),
+                    createCluster: cluster ?? ((name, args, opts) => made.createCluster(name, args, opts)),
+                };
+            },
         };
     };
 }

@@ -1,30 +1,20 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs, PullAccess } from "../contracts";
+import { ClusterArgs, IamCloud, IamPullOf } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
-import { attachCluster } from "./attach";
-import { createCluster } from "./create";
+import { existingGkeCluster } from "./existingCluster";
 import { gkeKubeconfig } from "./kubeconfig";
-import { gcpProvider } from "./provider";
-import { GcpSettings } from "./settings";
-
-const REPOSITORY_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/repositories\/([^/]+)$/;
-
-/** Splits `projects/<p>/locations/<l>/repositories/<r>` into the fields an IAM member takes. */
-export function parseRepositoryName(name: string): { project: string; location: string; repository: string } {
-    const m = REPOSITORY_NAME.exec(name);
-    if (m === null) throw new Error(`expected an Artifact Registry repository name (projects/<project>/locations/<location>/repositories/<id>), got ${JSON.stringify(name)}`);
-    return { project: m[1], location: m[2], repository: m[3] };
-}
+import { newGkeCluster } from "./newCluster";
+import { GcpTarget } from "./setup";
 
 /**
  * A GKE cluster, attached by name or created by stevedore, reached through a kubeconfig whose user
  * runs `gke-gcloud-auth-plugin`. Pulls from Artifact Registry are granted to the nodes' service
  * account on the repository itself.
  */
-export class GkeCluster extends ClusterBase {
+export class GkeCluster extends ClusterBase<"gcp"> {
     public readonly provider: k8s.Provider;
     /** Name of the GKE cluster. */
     public readonly clusterName: pulumi.Output<string>;
@@ -35,14 +25,15 @@ export class GkeCluster extends ClusterBase {
     private readonly gcp: gcp.Provider;
     private grantCount = 0;
 
-    constructor(name: string, args: ClusterArgs, settings: GcpSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ClusterArgs, target: GcpTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:gcp:Cluster", name, opts);
-        this.gcp = gcpProvider(`${name}-gcp`, settings, this);
+        this.gcp = target.provider;
+        const { settings } = target;
         const cfg = settings.cluster;
         const connection =
             cfg.mode === "create"
-                ? createCluster(name, settings.project, settings.location, cfg, { parent: this, provider: this.gcp })
-                : attachCluster(settings.project, settings.location, cfg, { parent: this, provider: this.gcp });
+                ? newGkeCluster(name, settings.project, settings.location, cfg, { parent: this, provider: this.gcp })
+                : existingGkeCluster(settings.project, settings.location, cfg, { parent: this, provider: this.gcp });
 
         this.clusterName = connection.name;
         this.nodeServiceAccount = connection.nodeServiceAccount;
@@ -55,22 +46,21 @@ export class GkeCluster extends ClusterBase {
         this.registerOutputs({ clusterName: this.clusterName, nodeServiceAccount: this.nodeServiceAccount, kubeconfig: this.kubeconfig });
     }
 
-    protected override readonly iamCloud = "gcp";
+    protected override readonly iamCloud = "gcp" as const;
 
-    protected refuseIam(cloud: string): Error {
-        return new Error(`a GKE cluster cannot apply a ${cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`);
+    protected refuseIam(cloud: IamCloud): Error {
+        return new pulumi.ResourceError(`a GKE cluster cannot apply a ${cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`, this);
     }
 
     /** Makes the nodes' service account a reader of the one repository the registry uses. */
-    protected override grantIam(access: Extract<PullAccess, { kind: "iamGrant" }>): pulumi.Resource[] {
+    protected override grantIam(access: IamPullOf<"gcp">): pulumi.Resource[] {
         const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
-        const repo = access.scope.apply(parseRepositoryName);
         const member = new gcp.artifactregistry.RepositoryIamMember(
             `${this.baseName}-registry-reader${suffix}`,
             {
-                project: repo.project,
-                location: repo.location,
-                repository: repo.repository,
+                project: access.project,
+                location: access.location,
+                repository: access.repositoryId,
                 role: access.role,
                 member: pulumi.interpolate`serviceAccount:${this.nodeServiceAccount}`,
             },

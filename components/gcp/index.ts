@@ -1,11 +1,14 @@
-import { TargetModule } from "../targets";
+import { TargetModule } from "../contracts";
 import { GkeCluster } from "./cluster";
 import { ArtifactRegistry } from "./registry";
 import { GcpSettings } from "./settings";
+import { GcpSetup, GcpTarget } from "./setup";
 
-/** `stevedore:target: gke`: an Artifact Registry Docker repository and a GKE cluster. */
-export const createRegistry: TargetModule<GcpSettings>["createRegistry"] = (name, args, settings, opts) =>
-    new ArtifactRegistry(name, args, settings, opts);
+type Module = TargetModule<GcpSettings, GcpTarget>;
 
-export const createCluster: TargetModule<GcpSettings>["createCluster"] = (name, args, settings, opts) =>
-    new GkeCluster(name, args, settings, opts);
+/** `stevedore:target: gke`: an Artifact Registry Docker repository and a GKE cluster, through one GCP provider. */
+export const setup: Module["setup"] = (name, settings, opts) => new GcpSetup(name, settings, opts);
+
+export const createRegistry: Module["createRegistry"] = (name, args, target, opts) => new ArtifactRegistry(name, args, target, opts);
+
+export const createCluster: Module["createCluster"] = (name, args, target, opts) => new GkeCluster(name, args, target, opts);

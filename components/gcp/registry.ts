@@ -1,11 +1,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
+import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { regionOf, registryHost } from "./names";
-import { gcpProvider } from "./provider";
-import { createRepository, lookupRepository } from "./repository";
-import { GcpSettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { existingRepository } from "./existingRegistry";
+import { newRepository } from "./newRegistry";
+import { GcpTarget } from "./setup";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 /** Username Artifact Registry accepts with an OAuth access token as the password. */
 export const ACCESS_TOKEN_USER = "oauth2accesstoken";
@@ -20,23 +21,23 @@ export const READER_ROLE = "roles/artifactregistry.reader";
 export class ArtifactRegistry extends pulumi.ComponentResource implements Registry {
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
-    public readonly pullAccess: PullAccess;
+    public readonly pullAccess: IamPullOf<"gcp">;
     /** Resource name of the repository: `projects/<project>/locations/<location>/repositories/<id>`. */
     public readonly repositoryName: pulumi.Output<string>;
     private readonly prefix: pulumi.Output<string>;
     private readonly apps: Set<string>;
 
-    constructor(name: string, args: RegistryArgs, settings: GcpSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: RegistryArgs, target: GcpTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:gcp:Registry", name, {}, opts);
         this.apps = new Set(args.apps);
+        const { settings, provider } = target;
         const cfg = settings.registry;
-        const provider = gcpProvider(`${name}-gcp`, settings, this);
         const location = cfg.location ?? regionOf(settings.location);
 
         const repo =
             cfg.mode === "create"
-                ? createRepository(`${name}-repo`, settings.project, location, cfg, { parent: this, provider })
-                : lookupRepository(settings.project, location, cfg.name, { parent: this, provider });
+                ? newRepository(`${name}-repo`, settings.project, location, cfg, { parent: this, provider })
+                : existingRepository(settings.project, location, cfg.name, { parent: this, provider });
 
         this.server = repo.location.apply(registryHost);
         this.prefix = pulumi.interpolate`${this.server}/${repo.project}/${repo.repositoryId}`;
@@ -49,12 +50,12 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
         const username = args.auth?.username ?? ACCESS_TOKEN_USER;
         this.pushCredentials = secretCredentials(this.server, username, password);
 
-        this.pullAccess = { kind: "iamGrant", cloud: "gcp", role: READER_ROLE, scope: this.repositoryName };
+        this.pullAccess = { kind: "iamGrant", cloud: "gcp", role: READER_ROLE, project: repo.project, location: repo.location, repositoryId: repo.repositoryId };
         this.registerOutputs({ server: this.server, repositoryName: this.repositoryName });
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps, this);
         return pulumi.interpolate`${this.prefix}/${app}`;
     }
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs } from "../contracts";
+import { ClusterArgs, IamCloud } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
 import { KubeconfigClusterSettings } from "./settings";
@@ -22,7 +22,7 @@ export class KubeconfigCluster extends ClusterBase {
         this.registerOutputs({});
     }
 
-    protected refuseIam(cloud: string): Error {
+    protected refuseIam(cloud: IamCloud): Error {
         return new pulumi.RunError(
             `the kubeconfig cluster (stevedore:cluster kind "kubeconfig") cannot grant its nodes the IAM role that pulling from the ${cloud} registry needs: ` +
                 `stevedore does not know which cloud identity those nodes run as. Use a pull secret instead: set stevedore:registry ` +

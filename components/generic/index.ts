@@ -1,4 +1,4 @@
-import { ClusterFactory, RegistryFactory } from "../targets";
+import { ClusterFactory, RegistryFactory } from "../contracts";
 import { KubeconfigCluster } from "./cluster";
 import { GenericRegistry } from "./registry";
 import { GenericRegistrySettings, KubeconfigClusterSettings } from "./settings";

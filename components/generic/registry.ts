@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { GenericRegistrySettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 type Auth = NonNullable<RegistryArgs["auth"]>;
 
@@ -39,13 +40,13 @@ export class GenericRegistry extends pulumi.ComponentResource implements Registr
             this.pullAccess = { kind: "pullSecret", credentials: credentialsFor(settings.server, pullAuth) };
         } else {
             // Config parsing rejects this; kept as a guard for programmatic use.
-            throw new Error(`registry ${name}: pull "secret" needs stevedore:pullUsername/pullPassword or stevedore:registryUsername/registryPassword`);
+            throw new pulumi.ResourceError(`registry ${name}: pull "secret" needs stevedore:pullUsername/pullPassword or stevedore:registryUsername/registryPassword`, this);
         }
         this.registerOutputs({ server: this.server, prefix: this.prefix });
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps, this);
         return pulumi.output(`${this.prefix}/${app}`);
     }
 }

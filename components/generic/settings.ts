@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { z } from "zod";
-import type { KindContext } from "../targets";
+import type { SettingsContext } from "../contracts";
 import { parseRegistryAddress } from "./address";
 
 const block = z.strictObject({
@@ -20,7 +20,7 @@ const block = z.strictObject({
  * defaults to `secret` when credentials exist, else `anonymous`; its rules depend on which
  * credential keys are set, hence a schema per context.
  */
-export function genericRegistrySchema(context: KindContext) {
+export function genericRegistrySchema(context: SettingsContext) {
     return block.transform((r, ctx) => {
         const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
         const parsed = parseRegistryAddress(r.address);
@@ -54,7 +54,7 @@ const AUTH_REQUIRED: Record<string, string> = { "docker.io": "Docker Hub", "ghcr
  * that requires them (the push then depends on this machine's `docker login`), and anonymous pulls
  * from one (they work only for public repositories).
  */
-function authWarnings(written: string, server: string, pull: "anonymous" | "secret", context: KindContext): string[] {
+function authWarnings(written: string, server: string, pull: "anonymous" | "secret", context: SettingsContext): string[] {
     const name = AUTH_REQUIRED[server];
     if (name === undefined) return [];
     const warnings: string[] = [];
@@ -92,7 +92,7 @@ function expandHome(file: string): string {
  * `stevedore:cluster: {kind: kubeconfig, …}`: any cluster a kubeconfig reaches, by file path, by
  * inline contents (`stevedore:kubeconfig`, a secret), or by the default lookup; optionally a context.
  */
-export function kubeconfigClusterSchema(context: KindContext) {
+export function kubeconfigClusterSchema(context: SettingsContext) {
     return cluster.transform((c, ctx) => {
         if (c.path === undefined) return c;
         if (context.inlineKubeconfig) {

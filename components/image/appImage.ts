@@ -71,7 +71,7 @@ export class AppImage extends pulumi.ComponentResource {
         this.imageName = image.imageName;
         this.ref = image.repoDigest.apply((ref) => {
             if (!DIGEST_REF.test(ref)) {
-                throw new Error(`image ${name}: the push returned ${JSON.stringify(ref)}, not a repo@sha256:<digest> reference; was the image pushed?`);
+                throw new pulumi.ResourceError(`image ${name}: the push returned ${JSON.stringify(ref)}, not a repo@sha256:<digest> reference; was the image pushed?`, this);
             }
             return ref;
         });

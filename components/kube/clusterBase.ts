@@ -1,15 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster, PullAccess, PullGrant } from "../contracts";
+import { Cluster, IamCloud, IamPull, IamPullOf, PullAccess, PullGrant } from "../contracts";
 import { pullSecret } from "./pullSecret";
-
-type IamGrant = Extract<PullAccess, { kind: "iamGrant" }>;
 
 /**
  * Shared part of every cluster component: anonymous pulls need nothing and pull Secrets work on
- * any cluster; only IAM grants are cloud-specific, so subclasses implement `grantIam`.
+ * any cluster; only IAM grants are cloud-specific, so subclasses implement `grantIam` for the
+ * grants of their cloud `C` (none by default).
  */
-export abstract class ClusterBase extends pulumi.ComponentResource implements Cluster {
+export abstract class ClusterBase<C extends IamCloud = never> extends pulumi.ComponentResource implements Cluster {
     public abstract readonly provider: k8s.Provider;
     private readonly grants = new Map<PullAccess, pulumi.Resource[]>();
     private pullSecrets = 0;
@@ -19,14 +18,14 @@ export abstract class ClusterBase extends pulumi.ComponentResource implements Cl
     }
 
     /** The cloud whose IAM grants this cluster can apply; undefined for a cluster that can apply none. */
-    protected readonly iamCloud: string | undefined = undefined;
+    protected readonly iamCloud: C | undefined = undefined;
 
     /** The error for an IAM grant of another cloud: why this cluster cannot apply it, and what to use instead. */
-    protected abstract refuseIam(cloud: string): Error;
+    protected abstract refuseIam(cloud: IamCloud): Error;
 
     /** Grants this cluster's nodes the IAM role `access` describes (always of `iamCloud`); returns what workloads must wait for. */
-    protected grantIam(access: IamGrant): pulumi.Resource[] {
-        throw new Error(`${this.baseName}: declares iamCloud ${String(this.iamCloud)} but does not implement grantIam for its ${access.cloud} grant`);
+    protected grantIam(access: IamPullOf<C>): pulumi.Resource[] {
+        throw new pulumi.ResourceError(`${this.baseName}: declares iamCloud ${String(this.iamCloud)} but does not implement grantIam for its ${access.cloud} grant`, this);
     }
 
     public grantPull(access: PullAccess, namespace: pulumi.Output<string>): PullGrant {
@@ -39,12 +38,17 @@ export abstract class ClusterBase extends pulumi.ComponentResource implements Cl
                 return { dependsOn: [secret], imagePullSecrets: [secret.metadata.name] };
             }
             case "iamGrant": {
-                if (access.cloud !== this.iamCloud) throw this.refuseIam(access.cloud);
+                if (!this.canApply(access)) throw this.refuseIam(access.cloud);
                 // One grant per registry, however many namespaces use it.
                 const existing = this.grants.get(access) ?? this.grantIam(access);
                 this.grants.set(access, existing);
                 return { dependsOn: existing, imagePullSecrets: [] };
             }
         }
+    }
+
+    /** Whether `access` is a grant of this cluster's own cloud. */
+    private canApply(access: IamPull): access is IamPullOf<C> {
+        return access.cloud === this.iamCloud;
     }
 }

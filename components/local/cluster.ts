@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgs } from "../contracts";
+import { ClusterArgs, IamCloud } from "../contracts";
 import { ClusterBase } from "../kube/clusterBase";
 import { clusterProvider } from "../kube/provider";
 import { LocalSettings } from "./settings";
@@ -16,9 +16,10 @@ export class LocalCluster extends ClusterBase {
         this.registerOutputs({});
     }
 
-    protected refuseIam(cloud: string): Error {
-        return new Error(
+    protected refuseIam(cloud: IamCloud): Error {
+        return new pulumi.ResourceError(
             `the local cluster cannot apply a ${cloud} IAM grant; use a registry it can pull from anonymously or with a pull secret (stevedore:registry, kind generic)`,
+            this,
         );
     }
 }

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullAccess, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
 import { htpasswdLine } from "./htpasswd";
 import { LocalSettings } from "./settings";
-import { secretCredentials, unknownApp } from "../registryKit";
+import { secretCredentials } from "../registry/credentials";
+import { unknownApp } from "../registry/unknownApp";
 
 /** Port the `registry:2` image listens on inside its container. */
 const REGISTRY_PORT = 5000;
@@ -72,7 +73,7 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
     }
 
     public repository(app: string): pulumi.Output<string> {
-        if (!this.apps.has(app)) throw unknownApp(app, this.apps);
+        if (!this.apps.has(app)) throw unknownApp(app, this.apps, this);
         return pulumi.interpolate`${this.prefix}/${app}`;
     }
 }

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GkeConnection } from "./connection";
+import { GkeConnection } from "./handles";
 import { nodeServiceAccountId } from "./names";
 import { CreateClusterSettings } from "./settings";
 
@@ -17,7 +17,7 @@ export const NODE_POOL = "stevedore-pool";
  * A GKE Standard cluster (regional for a region, zonal for a zone) without its default node pool,
  * and one autoscaled node pool whose nodes run as a service account of their own.
  */
-export function createCluster(name: string, project: string, location: string, cfg: CreateClusterSettings, opts: pulumi.CustomResourceOptions): GkeConnection {
+export function newGkeCluster(name: string, project: string, location: string, cfg: CreateClusterSettings, opts: pulumi.CustomResourceOptions): GkeConnection {
     const account = new gcp.serviceaccount.Account(
         `${name}-nodes`,
         { project, accountId: nodeServiceAccountId(cfg.name), displayName: `Nodes of GKE cluster ${cfg.name} (stevedore)` },

@@ -1,13 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { RepositoryRef } from "./handles";
 import { RegistrySettings } from "./settings";
-
-/** Where a Docker repository lives; each field resolves only once the repository exists (or was found). */
-export interface RepositoryRef {
-    project: pulumi.Output<string>;
-    location: pulumi.Output<string>;
-    repositoryId: pulumi.Output<string>;
-}
 
 type CreateSettings = Extract<RegistrySettings, { mode: "create" }>;
 
@@ -34,7 +28,7 @@ export function cleanupPolicies(cfg: CreateSettings): gcp.types.input.artifactre
 }
 
 /** Creates the Docker repository stevedore owns. */
-export function createRepository(
+export function newRepository(
     name: string,
     project: string,
     location: string,
@@ -56,20 +50,4 @@ export function createRepository(
         opts,
     );
     return { project: repo.project, location: repo.location, repositoryId: repo.repositoryId };
-}
-
-/** Finds an existing repository and checks that it holds Docker images. */
-export function lookupRepository(project: string, location: string, repositoryId: string, opts: pulumi.InvokeOutputOptions): RepositoryRef {
-    const found = gcp.artifactregistry.getRepositoryOutput({ project, location, repositoryId }, opts).apply((r) => {
-        if (r.format !== "DOCKER") {
-            throw new Error(`Artifact Registry repository ${repositoryId} in ${project}/${location} is a ${r.format} repository; stevedore needs a DOCKER one (set stevedore:gcp.registry.name to a Docker repository, or mode: create)`);
-        }
-        return r;
-    });
-    // The configured values, gated on the lookup so nothing uses a repository that was not found.
-    return {
-        project: found.apply(() => project),
-        location: found.apply(() => location),
-        repositoryId: found.apply(() => repositoryId),
-    };
 }

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GkeConnection } from "./connection";
+import { GkeConnection } from "./handles";
 import { ClusterSettings } from "./settings";
 
 type ExistingSettings = Extract<ClusterSettings, { mode: "existing" }>;
@@ -15,11 +15,11 @@ function reportedNodeServiceAccount(c: ClusterInfo): string {
 }
 
 /** Looks up an existing GKE cluster and the service account its nodes pull images as. */
-export function attachCluster(project: string, location: string, cfg: ExistingSettings, opts: pulumi.InvokeOutputOptions): GkeConnection {
+export function existingGkeCluster(project: string, location: string, cfg: ExistingSettings, opts: pulumi.InvokeOutputOptions): GkeConnection {
     const where = `${project}/${location}/${cfg.name}`;
     const info = gcp.container.getClusterOutput({ project, location, name: cfg.name }, opts).apply((c) => {
-        if (!c.endpoint) throw new Error(`GKE cluster ${where} has no control-plane endpoint yet (is it still being created?)`);
-        if (c.masterAuths[0]?.clusterCaCertificate === undefined) throw new Error(`GKE cluster ${where} reports no cluster CA certificate`);
+        if (!c.endpoint) throw new pulumi.ResourceError(`GKE cluster ${where} has no control-plane endpoint yet (is it still being created?)`, opts.parent);
+        if (c.masterAuths[0]?.clusterCaCertificate === undefined) throw new pulumi.ResourceError(`GKE cluster ${where} reports no cluster CA certificate`, opts.parent);
         return c;
     });
 

@@ -11,3 +11,10 @@ export interface GkeConnection {
     /** Email of the service account the nodes (and so the kubelet's image pulls) run as. */
     nodeServiceAccount: pulumi.Output<string>;
 }
+
+/** Where a Docker repository lives; each field resolves only once the repository exists (or was found). */
+export interface RepositoryRef {
+    project: pulumi.Output<string>;
+    location: pulumi.Output<string>;
+    repositoryId: pulumi.Output<string>;
+}

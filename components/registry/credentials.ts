@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryCredentials } from "./contracts";
+import { RegistryCredentials } from "../contracts";
 
 /** Push or pull credentials for `server`, wrapped as a secret end to end. */
 export function secretCredentials(
@@ -8,9 +8,4 @@ export function secretCredentials(
     password: pulumi.Input<string>,
 ): pulumi.Output<RegistryCredentials> {
     return pulumi.secret(pulumi.all([server, username, password]).apply(([s, u, p]) => ({ server: s, username: u, password: p })));
-}
-
-/** The error every registry raises when asked for a repository of an app it was not made for. */
-export function unknownApp(app: string, known: Iterable<string>): Error {
-    return new Error(`registry has no repository for app "${app}"; known apps: ${[...known].join(", ")}`);
 }
