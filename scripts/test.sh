@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every suite of the project and ends with one line: `N passed, N failed[, N skipped]`.
-# Suites: sample apps (node --test), type check, lint, unit tests under Pulumi mocks (mocha),
+# Suites: sample apps (node --test), type check, lint (eslint and prettier), unit tests under Pulumi mocks (mocha),
 # policy pack tests, and the real-engine e2e when its toolchain is available.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,7 +43,8 @@ suite() {
 
 suite apps node node --test apps/*/test/*.test.js
 suite typecheck check npx tsc --noEmit -p tsconfig.json
-if [ -f eslint.config.mjs ]; then suite lint check npx eslint .; fi
+# The same as `npm run lint`: eslint, then the Prettier format check.
+suite lint check npm run --silent lint
 suite unit mocha npx mocha --reporter spec 'tests/*.spec.ts'
 if [ -f policy/package.json ]; then suite policy mocha npm --prefix policy test --silent; fi
 
