@@ -10,8 +10,7 @@ import { TestConfig } from "./program";
 /** What a case must do: be accepted (maybe warning about plain-text keys), be rejected naming keys, or just not crash. */
 export type Expected =
     | { kind: "accept"; plaintext: string[] }
-    /** `late`: a rule only the target's registry code checks today (before it registers anything). */
-    | { kind: "reject"; keys: string[]; mutation: string; late?: boolean }
+    | { kind: "reject"; keys: string[]; mutation: string }
     | { kind: "any"; mutation: string };
 
 export interface Generated extends StackCase {
@@ -45,7 +44,7 @@ const typoOf = (keys: readonly string[]) =>
         .filter((typo) => typo.length > 0 && !keys.includes(typo));
 
 type Config = Record<string, unknown>;
-type Edit = { mutation: string; apply: (c: Config) => string[] | undefined; late?: boolean };
+type Edit = { mutation: string; apply: (c: Config) => string[] | undefined };
 const obj = (v: unknown): Config => v as Config;
 const appsOf = (c: Config): Config[] => c["stevedore:apps"] as Config[];
 
@@ -76,9 +75,8 @@ const appEdit = (mutation: string, index: number, field: string, value: unknown)
 });
 
 /** Sets one dotted path below a top-level key (parents must exist). */
-const setAt = (mutation: string, key: string, path: string[], value: unknown, late = false): Edit => ({
+const setAt = (mutation: string, key: string, path: string[], value: unknown): Edit => ({
     mutation,
-    late,
     apply: (c) => {
         let at = obj(c[key]);
         if (at === undefined || at === null) return undefined;
@@ -188,12 +186,11 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
             fc.constantFrom(0, 10001, "20").map((v) => setAt("out of range", "stevedore:aws", ["registry", "keepLast"], v)),
         );
         if (variant === "eks") {
-            // Checked by components/aws/index.ts when it makes the registry, not by the loader.
+            // ECR's own rules: push credentials are refused, repository names follow ECR's pattern.
             list.push(
-                fc.constant({ mutation: "conflicting keys", late: true, apply: (c: Config) => ((c["stevedore:registryUsername"] = "ci"), (c["stevedore:registryPassword"] = "pw"), ["stevedore:registryUsername"]) }),
+                fc.constant({ mutation: "conflicting keys", apply: (c: Config) => ((c["stevedore:registryUsername"] = "ci"), (c["stevedore:registryPassword"] = "pw"), ["stevedore:registryUsername"]) }),
                 fc.tuple(i, fc.constantFrom("a", "a--b", "x__y")).map(([n, v]) => ({
                     mutation: "bad name",
-                    late: true,
                     apply: (c: Config) => {
                         const registry = obj(c["stevedore:aws"]).registry;
                         if (registry !== undefined) delete obj(registry).prefix;
@@ -249,7 +246,7 @@ export function invalidCase(variant: Variant): fc.Arbitrary<Generated> {
         const keys = edit.apply(config);
         if (keys === undefined) return fc.constant({ ...base, expected: { kind: "accept", plaintext: [] } });
         const secretKeys = base.secretKeys.filter((k) => config[`stevedore:${k}`] !== undefined);
-        return fc.constant({ variant, config, secretKeys, expected: { kind: "reject", keys, mutation: edit.mutation, late: edit.late } });
+        return fc.constant({ variant, config, secretKeys, expected: { kind: "reject", keys, mutation: edit.mutation } });
     });
 }
 

@@ -13,7 +13,6 @@ interface Tally {
     tried: number;
     rejected: number;
     accepted: number;
-    late: number;
     warned: number;
 }
 
@@ -31,10 +30,9 @@ export class PropertyReport {
     }
 
     count(level: string, c: Generated, verdict: Verdict): void {
-        const t = this.tallies.get(level) ?? { tried: 0, rejected: 0, accepted: 0, late: 0, warned: 0 };
+        const t = this.tallies.get(level) ?? { tried: 0, rejected: 0, accepted: 0, warned: 0 };
         t.tried += 1;
         t[verdict.outcome] += 1;
-        if (verdict.late === true) t.late += 1;
         if (c.expected.kind === "accept" && c.expected.plaintext.length > 0) t.warned += 1;
         this.tallies.set(level, t);
         this.variants.add(c.variant);
@@ -42,7 +40,7 @@ export class PropertyReport {
     }
 
     tally(level: string): Tally {
-        return this.tallies.get(level) ?? { tried: 0, rejected: 0, accepted: 0, late: 0, warned: 0 };
+        return this.tallies.get(level) ?? { tried: 0, rejected: 0, accepted: 0, warned: 0 };
     }
 
     /** Fails the test with fast-check's report (seed, path, shrunk counterexample) when a property failed. */
@@ -56,7 +54,7 @@ export class PropertyReport {
 
     text(): string {
         const rows = [...this.tallies].map(
-            ([level, t]) => `  ${level.padEnd(8)} tried ${t.tried}, rejected ${t.rejected}, accepted ${t.accepted} (of which ${t.warned} with plain-text credentials warned; ${t.late} left to the target's own check)`,
+            ([level, t]) => `  ${level.padEnd(8)} tried ${t.tried}, rejected ${t.rejected}, accepted ${t.accepted} (of which ${t.warned} with plain-text credentials warned)`,
         );
         const found = this.counterexamples.length === 0 ? "  counterexamples: none" : `  counterexamples:\n${this.counterexamples.map((c) => `    ${c.split("\n").join("\n    ")}`).join("\n")}`;
         return [`property report (seed ${SEED}, ${RUNS} loader runs, sample ${SAMPLE}/variant, ${((Date.now() - this.started) / 1000).toFixed(1)} s):`, ...rows, found].join("\n");

@@ -15,8 +15,6 @@ export interface Verdict {
     outcome: "accepted" | "rejected";
     /** Set when a property failed: what went wrong, for the report. */
     counterexample?: string;
-    /** The loader accepted a config whose rule only the target checks: the full program must reject it. */
-    late?: boolean;
 }
 
 const isConfigError = (e: unknown): e is Error => e instanceof Error && e.name === "ConfigError";
@@ -64,7 +62,6 @@ export function loaderVerdict(c: Generated): Verdict {
         capture.stop();
     }
     if (c.expected.kind === "reject") {
-        if (c.expected.late === true) return { outcome: "accepted", late: true };
         return { outcome: "accepted", counterexample: `${c.expected.mutation}: invalid config accepted (expected an error naming ${c.expected.keys.join(", ")})` };
     }
     if (c.expected.kind === "accept") {
