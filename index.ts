@@ -9,13 +9,13 @@ import { appImageRef } from "./components/image/source";
 export = async () => {
     // 1. Config: parsed and validated before anything is registered.
     const config = loadConfig();
+    // Read before anything else is registered: an app missing from the promotion's source stack
+    // fails here, with only that read done.
+    const promoted = config.promoteFrom === undefined ? undefined : await readPromotion(config.promoteFrom, config.apps.filter((a) => a.image === undefined).map((a) => a.name));
 
     // 2. Target: the registry and cluster implementations for `stevedore:target`, or the
     //    `stevedore:registry` / `stevedore:cluster` kinds that replace either half.
     const target = await config.bindTarget();
-
-    // Read before anything is created: an app missing from the promotion's source stack fails here.
-    const promoted = config.promoteFrom === undefined ? undefined : await readPromotion(config.promoteFrom, config.apps.filter((a) => a.image === undefined).map((a) => a.name));
 
     // 3. Registry: one repository per app.
     const registry = target.createRegistry("registry", { apps: config.apps.map((a) => a.name), auth: config.registryAuth, pullAuth: config.pullAuth });
