@@ -2,12 +2,17 @@ import { CLUSTER_COMPONENT, REGISTRY_COMPONENT } from "./components/aliases";
 import { App } from "./components/app/app";
 import { AppNamespace } from "./components/app/namespace";
 import { loadConfig } from "./components/config/load";
-import { AppImage } from "./components/image/appImage";
+import { previousHistories, nextHistory } from "./components/image/history";
+import { readPromotion } from "./components/image/promote";
+import { appImageRef } from "./components/image/source";
 
 /** The stevedore program: config, target setup, registry, cluster, apps, outputs. */
 export = async () => {
     // 1. Config: parsed and validated before anything is registered.
     const config = loadConfig();
+    // Read before anything else is registered: an app missing from the promotion's source stack
+    // fails here, with only that read done.
+    const promoted = config.promoteFrom === undefined ? undefined : await readPromotion(config.promoteFrom, config.apps.filter((a) => a.image === undefined).map((a) => a.name));
 
     // 2. Target: the registry and cluster implementations for `stevedore:target`, or the
     //    `stevedore:registry` / `stevedore:cluster` kinds that replace either half. Its setup
@@ -22,21 +27,17 @@ export = async () => {
     const namespace = new AppNamespace("namespace", { name: config.namespace, provider: cluster.provider });
     const pull = cluster.grantPull(registry.pullAccess, namespace.name);
 
-    // 5. Apps: build and push each image, then deploy it by digest.
-    const apps = config.apps.map((settings) => {
-        const image = new AppImage(settings.name, {
-            context: settings.context,
-            dockerfile: settings.dockerfilePath,
-            buildArgs: settings.buildArgs,
-            target: settings.buildTarget,
-            platform: settings.platform,
-            cacheFrom: settings.cacheFrom,
-            repository: registry.repository(settings.name),
-            credentials: registry.pushCredentials,
-        });
-        const app = new App(settings.name, { settings, image: image.ref, namespace: namespace.name, provider: cluster.provider, pull });
-        return [settings.name, { image: image.ref, url: app.url, externalUrl: app.externalUrl }] as const;
-    });
+    // 5. Apps: each image pinned, promoted from another stack, or built and pushed; deployed by
+    //    digest. The digests this stack ran before come from its own outputs, for rollbacks.
+    const histories = await previousHistories();
+    const apps = await Promise.all(
+        config.apps.map(async (settings, i) => {
+            const image = await appImageRef(settings, i, { registry, promoted, buildOnPreview: config.buildOnPreview });
+            const app = new App(settings.name, { settings, image, namespace: namespace.name, provider: cluster.provider, pull });
+            const history = image.apply((ref) => nextHistory(ref, histories.get(settings.name) ?? []));
+            return [settings.name, { image, url: app.url, externalUrl: app.externalUrl, history }] as const;
+        }),
+    );
 
     // 6. Outputs.
     return {

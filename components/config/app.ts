@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pinnedImage } from "./pin";
 
 /** DNS-1123 label, short enough to leave room for the suffixes Kubernetes adds to pod names. */
 export const dnsLabel = z
@@ -53,6 +54,8 @@ export const appSchema = z
         runAsUser: z.number().int().min(1).max(2147483647).default(10001),
         expose: z.enum(["none", "loadBalancer", "ingress"]).default("none"),
         ingress: ingress.optional(),
+        // A digest to deploy instead of building: a pin, or a rollback (scripts/rollback.ts).
+        image: pinnedImage.optional(),
     })
     .superRefine((app, ctx) => {
         if (app.expose === "ingress" && app.ingress === undefined) {

@@ -8,6 +8,7 @@ import { AppSettings, appsSchema, dnsLabel, platform } from "./app";
 import { crossKeyProblems, settingsContext } from "./crossKey";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
+import { buildsFromSource, flag, promoteFrom } from "./pin";
 import { CREDENTIAL_KEYS, warnPlaintextCredentials } from "./plaintext";
 import { NAMESPACE, rawConfig } from "./raw";
 
@@ -32,6 +33,10 @@ export interface StackConfig {
     pullAuth?: { username: string; password: pulumi.Output<string> };
     /** Inline kubeconfig contents from `stevedore:kubeconfig`, as a secret. */
     kubeconfig?: pulumi.Output<string>;
+    /** Stack whose `apps` output this stack deploys (by digest, copied into its registry) instead of building. */
+    promoteFrom?: string;
+    /** `pulumi preview` builds changed images (without pushing), so a broken Dockerfile fails the preview. */
+    buildOnPreview: boolean;
     /** Loads the target's module with its validated settings, with `stevedore:registry` / `stevedore:cluster` overrides applied. */
     bindTarget: () => Promise<BoundTarget>;
 }
@@ -52,6 +57,8 @@ const topLevel = {
         (v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v),
         z.string().regex(/"?clusters"?\s*:/, { message: "must be a kubeconfig's contents (pulumi config set --secret stevedore:kubeconfig < file); for a file path use stevedore:cluster.path" }),
     ).optional(),
+    promoteFrom: promoteFrom.optional(),
+    buildOnPreview: flag.default(false),
 };
 type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> };
 
@@ -100,7 +107,10 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     }
 
     const apps = (parsed.apps ?? []).map((app) => resolveApp(app, parsed.platform ?? "linux/amd64", projectDir));
-    apps.forEach((app, i) => problems.push(...checkBuildPaths(app, i, projectDir)));
+    apps.forEach((app, i) => {
+        // A pinned or promoted app is never built, so its build context need not exist.
+        if (buildsFromSource(app, parsed.promoteFrom)) problems.push(...checkBuildPaths(app, i, projectDir));
+    });
 
     if (problems.length > 0 || parsed.namespace === undefined) {
         throw new ConfigError(problems);
@@ -119,6 +129,8 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
                 ? { username: parsed.pullUsername, password: pulumi.secret(parsed.pullPassword) }
                 : undefined,
         kubeconfig: parsed.kubeconfig === undefined ? undefined : pulumi.secret(parsed.kubeconfig),
+        promoteFrom: parsed.promoteFrom,
+        buildOnPreview: parsed.buildOnPreview ?? false,
         bindTarget: composeTarget(bindTarget, overrides),
     };
 }

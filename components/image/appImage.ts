@@ -19,6 +19,8 @@ export interface AppImageArgs {
     repository: pulumi.Input<string>;
     /** Push credentials, when the registry needs them. */
     credentials?: pulumi.Input<RegistryCredentials>;
+    /** `pulumi preview` builds the image (never pushes it) when its inputs changed, so build errors show in the preview. */
+    buildOnPreview?: boolean;
 }
 
 /** Build argument through which an image learns which sources it was built from (served by `/version`). */
@@ -51,6 +53,7 @@ export class AppImage extends pulumi.ComponentResource {
             `${name}-image`,
             {
                 imageName: pulumi.interpolate`${args.repository}:${this.tag}`,
+                buildOnPreview: args.buildOnPreview ?? false,
                 build: {
                     context: args.context,
                     dockerfile: args.dockerfile,
