@@ -6,10 +6,20 @@ import tseslint from "typescript-eslint";
 
 // The sample apps are plain CommonJS for Node; eslint ships no globals list, so name the few they use.
 const nodeGlobals = Object.fromEntries(
-    ["require", "module", "exports", "process", "console", "__dirname", "Buffer", "URL", "fetch", "AbortSignal", "setTimeout", "clearTimeout"].map((name) => [
-        name,
-        "readonly",
-    ]),
+    [
+        "require",
+        "module",
+        "exports",
+        "process",
+        "console",
+        "__dirname",
+        "Buffer",
+        "URL",
+        "fetch",
+        "AbortSignal",
+        "setTimeout",
+        "clearTimeout",
+    ].map((name) => [name, "readonly"]),
 );
 
 export default defineConfig(

@@ -12,7 +12,13 @@ export = async () => {
     const config = loadConfig();
     // Read before anything else is registered: an app missing from the promotion's source stack
     // fails here, with only that read done.
-    const promoted = config.promoteFrom === undefined ? undefined : await readPromotion(config.promoteFrom, config.apps.filter((a) => a.image === undefined).map((a) => a.name));
+    const promoted =
+        config.promoteFrom === undefined
+            ? undefined
+            : await readPromotion(
+                  config.promoteFrom,
+                  config.apps.filter((a) => a.image === undefined).map((a) => a.name),
+              );
 
     // 2. Target: the registry and cluster implementations for `stevedore:target`, or the
     //    `stevedore:registry` / `stevedore:cluster` kinds that replace either half. Its setup
@@ -20,10 +26,17 @@ export = async () => {
     const target = (await config.bindTarget()).setup("target");
 
     // 3. Registry: one repository per app.
-    const registry = target.createRegistry(REGISTRY_COMPONENT, { apps: config.apps.map((a) => a.name), auth: config.registryAuth, pullAuth: config.pullAuth });
+    const registry = target.createRegistry(REGISTRY_COMPONENT, {
+        apps: config.apps.map((a) => a.name),
+        auth: config.registryAuth,
+        pullAuth: config.pullAuth,
+    });
 
     // 4. Cluster: a Kubernetes provider (or a renderer), and pull access to the registry.
-    const cluster = target.createCluster(CLUSTER_COMPONENT, { renderDir: config.renderDir, kubeconfig: config.kubeconfig });
+    const cluster = target.createCluster(CLUSTER_COMPONENT, {
+        renderDir: config.renderDir,
+        kubeconfig: config.kubeconfig,
+    });
     const namespace = new AppNamespace("namespace", { name: config.namespace, provider: cluster.provider });
     const pull = cluster.grantPull(registry.pullAccess, namespace.name);
 
@@ -33,7 +46,13 @@ export = async () => {
     const apps = await Promise.all(
         config.apps.map(async (settings, i) => {
             const image = await appImageRef(settings, i, { registry, promoted, buildOnPreview: config.buildOnPreview });
-            const app = new App(settings.name, { settings, image, namespace: namespace.name, provider: cluster.provider, pull });
+            const app = new App(settings.name, {
+                settings,
+                image,
+                namespace: namespace.name,
+                provider: cluster.provider,
+                pull,
+            });
             const history = image.apply((ref) => nextHistory(ref, histories.get(settings.name) ?? []));
             return [settings.name, { image, url: app.url, externalUrl: app.externalUrl, history }] as const;
         }),
@@ -49,4 +68,3 @@ export = async () => {
         ...(config.renderDir === undefined ? {} : { renderedTo: config.renderDir }),
     };
 };
-

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     const programStart = performance.now();
 
     // Program phase: import, run, resolve the outputs and wait for every registration.
-    const program = spec.program === "stevedore" ? (await import("../index")).default : (await import("./baseline/program")).default;
+    const program =
+        spec.program === "stevedore"
+            ? (await import("../index")).default
+            : (await import("./baseline/program")).default;
     await resolveDeep(await program());
     await pulumi.runtime.disconnect();
     const end = performance.now();

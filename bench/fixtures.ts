@@ -6,7 +6,12 @@ import { appName } from "./spec";
 /** A tiny app: what a real one has in its build context, at the smallest size that still hashes real files. */
 function writeApp(dir: string, name: string): void {
     fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "Dockerfile"), ["FROM node:22-alpine", "WORKDIR /app", "COPY server.js .", "USER 10001", 'CMD ["node", "server.js"]', ""].join("\n"));
+    fs.writeFileSync(
+        path.join(dir, "Dockerfile"),
+        ["FROM node:22-alpine", "WORKDIR /app", "COPY server.js .", "USER 10001", 'CMD ["node", "server.js"]', ""].join(
+            "\n",
+        ),
+    );
     fs.writeFileSync(
         path.join(dir, "server.js"),
         `require("http").createServer((req, res) => res.end(${JSON.stringify(name)})).listen(Number(process.env.PORT ?? 8080));\n`,

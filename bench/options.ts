@@ -24,14 +24,22 @@ function list(name: string, fallback: string): string[] {
 
 export function readOptions(): BenchOptions {
     const runs = Number(process.env.BENCH_RUNS ?? "5");
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS=${process.env.BENCH_RUNS}: must be a whole number ≥ 1`);
+    if (!Number.isInteger(runs) || runs < 1)
+        throw new Error(`BENCH_RUNS=${process.env.BENCH_RUNS}: must be a whole number ≥ 1`);
     const ns = list("BENCH_NS", DEFAULT_NS.join(",")).map(Number);
-    if (ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 1 || n > 999)) throw new Error(`BENCH_NS=${process.env.BENCH_NS}: must be whole numbers from 1 to 999, comma-separated`);
+    if (ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 1 || n > 999))
+        throw new Error(`BENCH_NS=${process.env.BENCH_NS}: must be whole numbers from 1 to 999, comma-separated`);
     const targets = list("BENCH_TARGETS", TARGETS.join(","));
     const unknown = targets.filter((t) => !TARGETS.some((k) => k === t));
-    if (unknown.length > 0 || targets.length === 0) throw new Error(`BENCH_TARGETS=${process.env.BENCH_TARGETS}: allowed targets are ${TARGETS.join(", ")}`);
-    const cpuProfDir = process.env.BENCH_CPU_PROF === undefined || process.env.BENCH_CPU_PROF === "" ? undefined : process.env.BENCH_CPU_PROF;
-    const knobs = ["BENCH_RUNS", "BENCH_NS", "BENCH_TARGETS", "BENCH_CPU_PROF"].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
+    if (unknown.length > 0 || targets.length === 0)
+        throw new Error(`BENCH_TARGETS=${process.env.BENCH_TARGETS}: allowed targets are ${TARGETS.join(", ")}`);
+    const cpuProfDir =
+        process.env.BENCH_CPU_PROF === undefined || process.env.BENCH_CPU_PROF === ""
+            ? undefined
+            : process.env.BENCH_CPU_PROF;
+    const knobs = ["BENCH_RUNS", "BENCH_NS", "BENCH_TARGETS", "BENCH_CPU_PROF"]
+        .filter((k) => process.env[k] !== undefined)
+        .map((k) => `${k}=${process.env[k]}`);
     return {
         runs,
         ns: [...new Set(ns)].sort((a, b) => a - b),

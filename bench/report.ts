@@ -31,7 +31,8 @@ const END = "<!-- bench:results:end -->";
 const ms = (v: number) => Math.round(v).toString();
 const stat = (runs: Measurement[], key: keyof Measurement): Summary => summarize(runs.map((r) => r[key]));
 const spread = (s: Summary) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
-const ratioOf = (cell: Cell, key: keyof Measurement) => stat(cell.runs.stevedore, key).median / stat(cell.runs.baseline, key).median;
+const ratioOf = (cell: Cell, key: keyof Measurement) =>
+    stat(cell.runs.stevedore, key).median / stat(cell.runs.baseline, key).median;
 
 function wallTable(cells: Cell[]): string[] {
     const rows = cells.map((c) => {
@@ -53,7 +54,11 @@ function programTable(cells: Cell[]): string[] {
         const sdk = (p: ProgramKind) => ms(stat(c.runs[p], "sdkMs").median);
         return `| ${c.target} | ${c.n} | ${iqr(stat(c.runs.stevedore, "programMs"))} | ${iqr(stat(c.runs.baseline, "programMs"))} | ${ratioOf(c, "programMs").toFixed(2)} | ${sdk("stevedore")} / ${sdk("baseline")} |`;
     });
-    return ["| target | N | stevedore program ms | baseline program ms | ratio | SDK preload ms (stevedore / baseline) |", "|---|--:|--:|--:|--:|--:|", ...rows];
+    return [
+        "| target | N | stevedore program ms | baseline program ms | ratio | SDK preload ms (stevedore / baseline) |",
+        "|---|--:|--:|--:|--:|--:|",
+        ...rows,
+    ];
 }
 
 /** Per target: the least-squares line of median wall time against N, and the cost of each step between Ns. */
@@ -62,12 +67,17 @@ function growthTable(cells: Cell[]): string[] {
     const rows = targets.map((target) => {
         const own = cells.filter((c) => c.target === target);
         const xs = own.map((c) => c.n);
-        const fit = (p: ProgramKind) => leastSquares(xs, own.map((c) => stat(c.runs[p], "wallMs").median));
+        const fit = (p: ProgramKind) =>
+            leastSquares(
+                xs,
+                own.map((c) => stat(c.runs[p], "wallMs").median),
+            );
         const s = fit("stevedore");
         const b = fit("baseline");
         const steps = own.slice(1).map((c, i) => {
             const prev = own[i];
-            const step = (p: ProgramKind) => (stat(c.runs[p], "wallMs").median - stat(prev.runs[p], "wallMs").median) / (c.n - prev.n);
+            const step = (p: ProgramKind) =>
+                (stat(c.runs[p], "wallMs").median - stat(prev.runs[p], "wallMs").median) / (c.n - prev.n);
             return `${prev.n}→${c.n}: ${step("stevedore").toFixed(1)} / ${step("baseline").toFixed(1)}`;
         });
         return `| ${target} | ${s.slope.toFixed(2)} | ${b.slope.toFixed(2)} | ${(s.slope / b.slope).toFixed(2)} | ${ms(s.intercept)} / ${ms(b.intercept)} | ${s.r2.toFixed(4)} / ${b.r2.toFixed(4)} | ${steps.join("; ") || "—"} |`;
@@ -108,6 +118,9 @@ export function writeResults(docPath: string, section: string): void {
     const doc = fs.existsSync(docPath) ? fs.readFileSync(docPath, "utf8") : "";
     const start = doc.indexOf(START_TAG);
     const end = doc.indexOf(END);
-    const next = start >= 0 && end > start ? `${doc.slice(0, start)}${section}${doc.slice(end + END.length)}` : `${doc}${doc === "" ? "" : "\n"}## Results\n\n${section}\n`;
+    const next =
+        start >= 0 && end > start
+            ? `${doc.slice(0, start)}${section}${doc.slice(end + END.length)}`
+            : `${doc}${doc === "" ? "" : "\n"}## Results\n\n${section}\n`;
     fs.writeFileSync(docPath, next);
 }

@@ -17,7 +17,13 @@ const root = path.resolve(process.argv[2] ?? ".");
 const childScript = path.join(__dirname, "child.js");
 
 function runChild(spec: ChildSpec, options: BenchOptions): Measurement {
-    const prof = options.cpuProfDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${path.join(options.cpuProfDir, `${spec.target}-${spec.n}-${spec.program}`)}`];
+    const prof =
+        options.cpuProfDir === undefined
+            ? []
+            : [
+                  "--cpu-prof",
+                  `--cpu-prof-dir=${path.join(options.cpuProfDir, `${spec.target}-${spec.n}-${spec.program}`)}`,
+              ];
     const child = spawnSync(process.execPath, [...prof, childScript, JSON.stringify(spec)], {
         // The compiled program lives outside the repository, so packages resolve through NODE_PATH.
         env: { ...process.env, NODE_PATH: path.join(root, "node_modules") },
@@ -28,12 +34,16 @@ function runChild(spec: ChildSpec, options: BenchOptions): Measurement {
     });
     const line = child.stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
     if (child.status !== 0 || line === undefined) {
-        throw new Error(`${spec.program} on ${spec.target} with ${spec.n} apps failed (exit ${child.status}):\n${child.stderr.slice(-4000)}`);
+        throw new Error(
+            `${spec.program} on ${spec.target} with ${spec.n} apps failed (exit ${child.status}):\n${child.stderr.slice(-4000)}`,
+        );
     }
     const result = JSON.parse(line.slice(RESULT_PREFIX.length)) as Measurement;
     // A run that registered fewer apps would look cheap: both programs must build every app.
     if (result.images !== spec.n || result.deployments !== spec.n || result.services !== spec.n) {
-        throw new Error(`${spec.program} on ${spec.target}: expected ${spec.n} images, deployments and services, got ${JSON.stringify(result)}`);
+        throw new Error(
+            `${spec.program} on ${spec.target}: expected ${spec.n} images, deployments and services, got ${JSON.stringify(result)}`,
+        );
     }
     return result;
 }
@@ -48,7 +58,9 @@ function main(): void {
     const measure = (target: Target, n: number, program: ProgramKind, label: string): Measurement => {
         const m = runChild({ program, target, n, appsDir }, options);
         done++;
-        console.log(`[${done}/${total}] ${target} N=${n} ${program} ${label}: ${Math.round(m.wallMs)} ms (program ${Math.round(m.programMs)} ms), ${Math.round(m.peakRssMb)} MB`);
+        console.log(
+            `[${done}/${total}] ${target} N=${n} ${program} ${label}: ${Math.round(m.wallMs)} ms (program ${Math.round(m.programMs)} ms), ${Math.round(m.peakRssMb)} MB`,
+        );
         return m;
     };
 
@@ -64,9 +76,12 @@ function main(): void {
                 for (let r = 0; r < options.runs; r++) {
                     // Interleaved, and the order flips each round, so drift in machine load hits both programs alike.
                     const order: ProgramKind[] = r % 2 === 0 ? ["stevedore", "baseline"] : ["baseline", "stevedore"];
-                    for (const program of order) cell.runs[program].push(measure(target, n, program, `run ${r + 1}/${options.runs}`));
+                    for (const program of order)
+                        cell.runs[program].push(measure(target, n, program, `run ${r + 1}/${options.runs}`));
                 }
-                const ratio = summarize(cell.runs.stevedore.map((m) => m.wallMs)).median / summarize(cell.runs.baseline.map((m) => m.wallMs)).median;
+                const ratio =
+                    summarize(cell.runs.stevedore.map((m) => m.wallMs)).median /
+                    summarize(cell.runs.baseline.map((m) => m.wallMs)).median;
                 console.log(`== ${target} N=${n}: ratio ${ratio.toFixed(2)} (goal ≤ ${RATIO_GOAL})`);
                 cells.push(cell);
             }

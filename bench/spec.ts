@@ -41,7 +41,12 @@ export const appName = (i: number): string => `app-${String(i).padStart(3, "0")}
 export function parseSpec(text: string | undefined): ChildSpec {
     const raw = JSON.parse(text ?? "") as Partial<ChildSpec>;
     const { program, target, n, appsDir } = raw;
-    if (!PROGRAMS.some((p) => p === program) || !TARGETS.some((t) => t === target) || typeof n !== "number" || typeof appsDir !== "string") {
+    if (
+        !PROGRAMS.some((p) => p === program) ||
+        !TARGETS.some((t) => t === target) ||
+        typeof n !== "number" ||
+        typeof appsDir !== "string"
+    ) {
         throw new Error(`bad child spec: ${text ?? "(none)"}`);
     }
     return { program: program as ProgramKind, target: target as Target, n, appsDir };

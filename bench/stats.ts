@@ -19,7 +19,13 @@ function quantile(sorted: number[], q: number): number {
 export function summarize(values: number[]): Summary {
     if (values.length === 0) throw new Error("no values to summarize");
     const sorted = [...values].sort((a, b) => a - b);
-    return { median: quantile(sorted, 0.5), min: sorted[0], max: sorted[sorted.length - 1], q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75) };
+    return {
+        median: quantile(sorted, 0.5),
+        min: sorted[0],
+        max: sorted[sorted.length - 1],
+        q1: quantile(sorted, 0.25),
+        q3: quantile(sorted, 0.75),
+    };
 }
 
 export interface Fit {

@@ -38,9 +38,15 @@ const SETTINGS: Record<Target, Record<string, unknown>> = {
  * then register the same Kubernetes objects per app.
  */
 export function stackConfig(target: Target, n: number, appsDir: string): Record<string, string> {
-    const apps = Array.from({ length: n }, (_, i) => ({ name: appName(i + 1), context: path.join(appsDir, appName(i + 1)), replicas: 1 }));
+    const apps = Array.from({ length: n }, (_, i) => ({
+        name: appName(i + 1),
+        context: path.join(appsDir, appName(i + 1)),
+        replicas: 1,
+    }));
     const config: Record<string, unknown> = { "stevedore:target": target, ...SETTINGS[target], "stevedore:apps": apps };
-    return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+    return Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
 }
 
 /** Mock options answering the target's invokes; on aks it also replaces `fetch` for the rest of the (one-shot) process. */

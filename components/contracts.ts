@@ -50,7 +50,8 @@ export type IamPullOf<C extends IamCloud> = Extract<IamPull, { cloud: C }>;
  * - `pullSecret`: a `kubernetes.io/dockerconfigjson` Secret in each namespace, named in imagePullSecrets;
  * - `iamGrant`: a cloud role for the cluster's node identity; only a cluster of the same `cloud` can apply it.
  */
-export type PullAccess = { kind: "anonymous" } | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> } | IamPull;
+export type PullAccess =
+    { kind: "anonymous" } | { kind: "pullSecret"; credentials: pulumi.Output<RegistryCredentials> } | IamPull;
 
 /** The registry contract: every target's registry component implements it. */
 export interface Registry {
@@ -106,13 +107,27 @@ export interface ClusterArgs {
  */
 export interface TargetModule<S, T> {
     setup(name: string, settings: S, opts?: pulumi.ComponentResourceOptions): T;
-    createRegistry(name: string, args: RegistryArgs, target: T, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
-    createCluster(name: string, args: ClusterArgs, target: T, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
+    createRegistry(
+        name: string,
+        args: RegistryArgs,
+        target: T,
+        opts?: pulumi.ComponentResourceOptions,
+    ): Registry & pulumi.Resource;
+    createCluster(
+        name: string,
+        args: ClusterArgs,
+        target: T,
+        opts?: pulumi.ComponentResourceOptions,
+    ): Cluster & pulumi.Resource;
 }
 
 /** The registry and cluster factories of a stack, once its target's setup has run. */
 export interface TargetFactories {
-    createRegistry(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions): Registry & pulumi.Resource;
+    createRegistry(
+        name: string,
+        args: RegistryArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ): Registry & pulumi.Resource;
     createCluster(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions): Cluster & pulumi.Resource;
 }
 

@@ -7,8 +7,7 @@ import { azureSettingsSchema } from "./azure/settings";
 import { localSettingsSchema } from "./local/settings";
 
 export type SettingsCheck =
-    | { ok: true; bind: () => Promise<BoundTarget> }
-    | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
+    { ok: true; bind: () => Promise<BoundTarget> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
 
 /** A row of the target table; `check` validates the target's own settings block against the rest of the config. */
 export interface TargetEntry {
@@ -21,7 +20,11 @@ export interface TargetEntry {
 type SchemaFor<S> = z.ZodType<S> | ((context: SettingsContext) => z.ZodType<S>);
 
 /** Pairs a settings schema with the module that consumes it, so the settings type never leaks out as `unknown`. */
-function defineTarget<S, T>(settingsKey: string, schemaFor: SchemaFor<S>, load: () => Promise<TargetModule<S, T>>): TargetEntry {
+function defineTarget<S, T>(
+    settingsKey: string,
+    schemaFor: SchemaFor<S>,
+    load: () => Promise<TargetModule<S, T>>,
+): TargetEntry {
     return {
         settingsKey,
         check(raw, context) {
@@ -64,10 +67,16 @@ export const targetNames = Object.keys(targets) as [TargetName, ...TargetName[]]
 
 /** A row of a kind table: validates an override block and, once valid, binds its factory. */
 export interface KindEntry<F> {
-    check(raw: unknown, context: SettingsContext): { ok: true; bind: () => Promise<F> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
+    check(
+        raw: unknown,
+        context: SettingsContext,
+    ): { ok: true; bind: () => Promise<F> } | { ok: false; issues: z.core.$ZodIssue[]; schema: z.ZodType };
 }
 
-function defineKind<S, F>(schema: (context: SettingsContext) => z.ZodType<S>, load: () => Promise<(settings: S) => F>): KindEntry<F> {
+function defineKind<S, F>(
+    schema: (context: SettingsContext) => z.ZodType<S>,
+    load: () => Promise<(settings: S) => F>,
+): KindEntry<F> {
     return {
         check(raw, context) {
             const checked = schema(context);

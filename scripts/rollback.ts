@@ -12,8 +12,15 @@ import { appIndex, chooseRollback, configJsonValue, parseArgs, RollbackError } f
 const ROOT = path.resolve(__dirname, "..");
 
 function pulumi(args: string[], capture: boolean): string {
-    const result = spawnSync("pulumi", args, { cwd: ROOT, encoding: "utf8", stdio: capture ? ["inherit", "pipe", "inherit"] : "inherit" });
-    if (result.error !== undefined) throw new RollbackError(`cannot run pulumi (${result.error.message}); run \`source scripts/env.sh\` or install the Pulumi CLI`);
+    const result = spawnSync("pulumi", args, {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: capture ? ["inherit", "pipe", "inherit"] : "inherit",
+    });
+    if (result.error !== undefined)
+        throw new RollbackError(
+            `cannot run pulumi (${result.error.message}); run \`source scripts/env.sh\` or install the Pulumi CLI`,
+        );
     if (result.status !== 0) throw new RollbackError(`pulumi ${args.join(" ")} exited with ${String(result.status)}`);
     return capture ? result.stdout : "";
 }
@@ -21,18 +28,27 @@ function pulumi(args: string[], capture: boolean): string {
 function main(argv: string[]): void {
     const args = parseArgs(argv);
     const stack = ["--stack", args.stack];
-    const index = appIndex(configJsonValue(pulumi(["config", "get", "stevedore:apps", "--json", ...stack], true)), args.app);
+    const index = appIndex(
+        configJsonValue(pulumi(["config", "get", "stevedore:apps", "--json", ...stack], true)),
+        args.app,
+    );
     const key = `stevedore:apps[${index}].image`;
 
     if (args.unpin) {
         pulumi(["config", "rm", "--path", key, ...stack], false);
         console.log(`${args.app}: pin removed (${key}); the next up builds or promotes it again`);
     } else {
-        const choice = chooseRollback(JSON.parse(pulumi(["stack", "output", "apps", "--json", ...stack], true)) as unknown, args.app, args.to);
+        const choice = chooseRollback(
+            JSON.parse(pulumi(["stack", "output", "apps", "--json", ...stack], true)) as unknown,
+            args.app,
+            args.to,
+        );
         console.log(`${args.app}: rolling back from ${choice.current}`);
         console.log(`${args.app}: to ${choice.target}${choice.back > 0 ? ` (${choice.back} deploy(s) back)` : ""}`);
         pulumi(["config", "set", "--path", key, choice.target, ...stack], false);
-        console.log(`${args.app}: pinned with ${key}; undo with: npm run rollback -- --stack ${args.stack} ${args.app} --unpin`);
+        console.log(
+            `${args.app}: pinned with ${key}; undo with: npm run rollback -- --stack ${args.stack} ${args.app} --unpin`,
+        );
     }
     if (!args.noUp) pulumi(["up", ...stack, ...args.upArgs], false);
 }

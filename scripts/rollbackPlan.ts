@@ -24,7 +24,8 @@ export interface RollbackArgs {
     upArgs: string[];
 }
 
-export const USAGE = "usage: npm run rollback -- --stack <stack> <app> [--to <repo@sha256:… | sha256:prefix | N>] [--unpin] [--no-up] [pulumi up flags, e.g. --yes]";
+export const USAGE =
+    "usage: npm run rollback -- --stack <stack> <app> [--to <repo@sha256:… | sha256:prefix | N>] [--unpin] [--no-up] [pulumi up flags, e.g. --yes]";
 
 export function parseArgs(argv: readonly string[]): RollbackArgs {
     let stack: string | undefined;
@@ -52,7 +53,8 @@ export function parseArgs(argv: readonly string[]): RollbackArgs {
     return { stack, app: positional[0], to, unpin, noUp, upArgs };
 }
 
-const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {};
 
 export interface RollbackChoice {
     /** What the app runs now. */
@@ -70,10 +72,16 @@ export interface RollbackChoice {
 export function chooseRollback(appsOutput: unknown, app: string, to?: string): RollbackChoice {
     const apps = record(appsOutput);
     const entry = record(apps[app]);
-    if (apps[app] === undefined) throw new RollbackError(`app "${app}" is not in the stack's apps output (it has: ${Object.keys(apps).join(", ") || "none"})`);
+    if (apps[app] === undefined)
+        throw new RollbackError(
+            `app "${app}" is not in the stack's apps output (it has: ${Object.keys(apps).join(", ") || "none"})`,
+        );
     const current = entry.image;
-    if (typeof current !== "string") throw new RollbackError(`app "${app}" reports no image in the stack's apps output`);
-    const history = (Array.isArray(entry.history) ? entry.history : [current]).filter((r): r is string => typeof r === "string" && DIGEST_REF.test(r));
+    if (typeof current !== "string")
+        throw new RollbackError(`app "${app}" reports no image in the stack's apps output`);
+    const history = (Array.isArray(entry.history) ? entry.history : [current]).filter(
+        (r): r is string => typeof r === "string" && DIGEST_REF.test(r),
+    );
     const shown = history.map((r, i) => `  ${i}: ${r}${r === current ? " (running)" : ""}`).join("\n");
     const pick = (index: number): RollbackChoice => ({ current, target: history[index], back: index });
 
@@ -84,7 +92,10 @@ export function chooseRollback(appsOutput: unknown, app: string, to?: string): R
     }
     if (/^\d+$/.test(to)) {
         const index = Number(to);
-        if (index < 1 || index >= history.length) throw new RollbackError(`--to ${to}: the history of "${app}" reaches back ${history.length - 1} deploy(s):\n${shown}`);
+        if (index < 1 || index >= history.length)
+            throw new RollbackError(
+                `--to ${to}: the history of "${app}" reaches back ${history.length - 1} deploy(s):\n${shown}`,
+            );
         return pick(index);
     }
     if (DIGEST_REF.test(to)) return { current, target: to, back: history.indexOf(to) };
@@ -99,7 +110,10 @@ export function chooseRollback(appsOutput: unknown, app: string, to?: string): R
 export function appIndex(appsConfig: unknown, app: string): number {
     const list = Array.isArray(appsConfig) ? appsConfig : [];
     const index = list.findIndex((entry) => record(entry).name === app);
-    if (index < 0) throw new RollbackError(`app "${app}" is not in the stack's stevedore:apps (it has: ${list.map((e) => String(record(e).name)).join(", ") || "none"})`);
+    if (index < 0)
+        throw new RollbackError(
+            `app "${app}" is not in the stack's stevedore:apps (it has: ${list.map((e) => String(record(e).name)).join(", ") || "none"})`,
+        );
     return index;
 }
 

@@ -20,8 +20,14 @@ type Values = Record<string, unknown>;
 
 /** The project file's declared defaults, as `stevedore:key` -> value. */
 function projectDefaults(): Values {
-    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config?: Record<string, { default?: unknown }> };
-    return Object.fromEntries(Object.entries(project.config ?? {}).flatMap(([key, decl]) => (decl.default === undefined ? [] : [[key, decl.default]])));
+    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+        config?: Record<string, { default?: unknown }>;
+    };
+    return Object.fromEntries(
+        Object.entries(project.config ?? {}).flatMap(([key, decl]) =>
+            decl.default === undefined ? [] : [[key, decl.default]],
+        ),
+    );
 }
 
 /** Config as the engine hands it to a program (strings; maps and lists as JSON), and which keys are secret. */
@@ -43,7 +49,10 @@ function engineConfig(stackFile: string): { config: Record<string, string>; secr
 
 /** An engine that answers every registration with its own inputs and every cloud call with nothing. */
 const offline: pulumi.runtime.Mocks = {
-    newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: `${args.name}-offline`, state: args.inputs as Record<string, unknown> }),
+    newResource: (args: pulumi.runtime.MockResourceArgs) => ({
+        id: `${args.name}-offline`,
+        state: args.inputs as Record<string, unknown>,
+    }),
     call: () => ({}),
 };
 
@@ -84,7 +93,10 @@ async function main(): Promise<number> {
         const file = arg.endsWith(".yaml") ? path.resolve(arg) : path.join(ROOT, `Pulumi.${arg}.yaml`);
         const stack = path.basename(file).replace(/^Pulumi\.|\.yaml$/g, "");
         if (!fs.existsSync(file)) {
-            const known = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.split(".")[1]);
+            const known = fs
+                .readdirSync(ROOT)
+                .filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))
+                .map((f) => f.split(".")[1]);
             console.error(`${arg}: no such stack file; stacks here: ${known.join(", ")}`);
             status = Math.max(status, 2);
             continue;
@@ -94,7 +106,9 @@ async function main(): Promise<number> {
         if (problem === undefined) {
             console.log(`${name}: valid`);
         } else {
-            console.error(`${name}: ${problem.kind === "config" ? "" : "the program failed offline: "}${problem.message}`);
+            console.error(
+                `${name}: ${problem.kind === "config" ? "" : "the program failed offline: "}${problem.message}`,
+            );
             status = Math.max(status, problem.kind === "config" ? 1 : 2);
         }
     }

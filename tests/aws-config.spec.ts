@@ -9,7 +9,11 @@ const eks = eksExampleConfig();
 async function rejected(config: Record<string, unknown>, secretKeys: string[] = []): Promise<string> {
     const { error, resources } = await runFailing(config, awsMocks({ clusters: ["myCluster"] }), secretKeys);
     assert.strictEqual(error.name, "ConfigError", `expected a ConfigError, got ${error.stack ?? error.message}`);
-    assert.deepStrictEqual(resources.map((r) => `${r.type} ${r.name}`), [], "a bad config must register nothing");
+    assert.deepStrictEqual(
+        resources.map((r) => `${r.type} ${r.name}`),
+        [],
+        "a bad config must register nothing",
+    );
     return error.message;
 }
 
@@ -30,54 +34,127 @@ describe("eks target: config", () => {
 
     it("rejects a region that is not an AWS region code", async () => {
         const message = await rejected(aws((s) => (s.region = "US East (N. Virginia)")));
-        assert.ok(message.includes('stevedore:aws.region = "US East (N. Virginia)": must be an AWS region code such as us-east-1'), message);
+        assert.ok(
+            message.includes(
+                'stevedore:aws.region = "US East (N. Virginia)": must be an AWS region code such as us-east-1',
+            ),
+            message,
+        );
     });
 
     it("rejects a missing stevedore:aws block, and a missing region", async () => {
-        assert.match(await rejected(withConfig(eks, (c) => delete c["stevedore:aws"])), /stevedore:aws = nothing \(the key is missing\): must be a map/);
-        assert.match(await rejected(aws((s) => delete s.region)), /stevedore:aws\.region = nothing \(the key is missing\): must be a string/);
+        assert.match(
+            await rejected(withConfig(eks, (c) => delete c["stevedore:aws"])),
+            /stevedore:aws = nothing \(the key is missing\): must be a map/,
+        );
+        assert.match(
+            await rejected(aws((s) => delete s.region)),
+            /stevedore:aws\.region = nothing \(the key is missing\): must be a string/,
+        );
     });
 
     it("rejects node group sizes that are not min <= desired <= max", async () => {
-        const sizes = (nodeGroup: Record<string, unknown>) => aws((s) => (s.cluster = { mode: "create", name: "shop", nodeGroup }));
+        const sizes = (nodeGroup: Record<string, unknown>) =>
+            aws((s) => (s.cluster = { mode: "create", name: "shop", nodeGroup }));
         const low = await rejected(sizes({ minSize: 3, desiredSize: 2, maxSize: 4 }));
-        assert.ok(low.includes("stevedore:aws.cluster.nodeGroup.minSize = 3: must be <= desiredSize (2); sizes need minSize <= desiredSize <= maxSize"), low);
+        assert.ok(
+            low.includes(
+                "stevedore:aws.cluster.nodeGroup.minSize = 3: must be <= desiredSize (2); sizes need minSize <= desiredSize <= maxSize",
+            ),
+            low,
+        );
         const high = await rejected(sizes({ minSize: 1, desiredSize: 5, maxSize: 4 }));
         assert.ok(high.includes("stevedore:aws.cluster.nodeGroup.desiredSize = 5: must be <= maxSize (4)"), high);
         const zero = await rejected(sizes({ minSize: 0, desiredSize: 0, maxSize: 0 }));
         assert.ok(zero.includes("stevedore:aws.cluster.nodeGroup.maxSize = 0: must be >= 1"), zero);
         const type = await rejected(sizes({ instanceTypes: ["medium"] }));
-        assert.ok(type.includes('stevedore:aws.cluster.nodeGroup.instanceTypes[0] = "medium": must be an EC2 instance type such as t3.medium'), type);
+        assert.ok(
+            type.includes(
+                'stevedore:aws.cluster.nodeGroup.instanceTypes[0] = "medium": must be an EC2 instance type such as t3.medium',
+            ),
+            type,
+        );
     });
 
     it("rejects bad cluster, node role and repository names", async () => {
         const name = await rejected(aws((s) => (cluster(s).name = "my cluster!")));
-        assert.ok(name.includes('stevedore:aws.cluster.name = "my cluster!": must be an EKS cluster name: 1-100 letters, digits'), name);
+        assert.ok(
+            name.includes(
+                'stevedore:aws.cluster.name = "my cluster!": must be an EKS cluster name: 1-100 letters, digits',
+            ),
+            name,
+        );
         const role = await rejected(aws((s) => (cluster(s).nodeRoleName = "arn:aws:iam::123456789012:role/nodes")));
-        assert.ok(role.includes('stevedore:aws.cluster.nodeRoleName = "arn:aws:iam::123456789012:role/nodes": must be an IAM role name (not an ARN)'), role);
+        assert.ok(
+            role.includes(
+                'stevedore:aws.cluster.nodeRoleName = "arn:aws:iam::123456789012:role/nodes": must be an IAM role name (not an ARN)',
+            ),
+            role,
+        );
         const prefix = await rejected(aws((s) => (s.registry = { prefix: "Team_A/" })));
-        assert.ok(prefix.includes('stevedore:aws.registry.prefix = "Team_A/": must be an ECR namespace such as team-a'), prefix);
+        assert.ok(
+            prefix.includes('stevedore:aws.registry.prefix = "Team_A/": must be an ECR namespace such as team-a'),
+            prefix,
+        );
         const authRole = await rejected(aws((s) => (cluster(s).authRoleArn = "eks-deployer")));
-        assert.ok(authRole.includes('stevedore:aws.cluster.authRoleArn = "eks-deployer": must be an IAM role ARN'), authRole);
+        assert.ok(
+            authRole.includes('stevedore:aws.cluster.authRoleArn = "eks-deployer": must be an IAM role ARN'),
+            authRole,
+        );
     });
 
     it("requires a cluster name to attach to, and says which keys belong to which mode", async () => {
         const missing = await rejected(aws((s) => (s.cluster = { mode: "existing" })));
-        assert.ok(missing.includes('stevedore:aws.cluster.name = nothing (the key is missing): is required when mode is "existing"'), missing);
-        const createOnly = await rejected(aws((s) => (s.cluster = { name: "myCluster", version: "1.33", nodeGroup: { minSize: 1 } })));
-        assert.ok(createOnly.includes('stevedore:aws.cluster.version = "1.33": is only allowed when mode is "create"'), createOnly);
-        assert.ok(createOnly.includes('stevedore:aws.cluster.nodeGroup = {"minSize":1}: is only allowed when mode is "create"'), createOnly);
+        assert.ok(
+            missing.includes(
+                'stevedore:aws.cluster.name = nothing (the key is missing): is required when mode is "existing"',
+            ),
+            missing,
+        );
+        const createOnly = await rejected(
+            aws((s) => (s.cluster = { name: "myCluster", version: "1.33", nodeGroup: { minSize: 1 } })),
+        );
+        assert.ok(
+            createOnly.includes('stevedore:aws.cluster.version = "1.33": is only allowed when mode is "create"'),
+            createOnly,
+        );
+        assert.ok(
+            createOnly.includes(
+                'stevedore:aws.cluster.nodeGroup = {"minSize":1}: is only allowed when mode is "create"',
+            ),
+            createOnly,
+        );
         const existingOnly = await rejected(aws((s) => (s.cluster = { mode: "create", nodeRoleName: "nodes" })));
-        assert.ok(existingOnly.includes('stevedore:aws.cluster.nodeRoleName = "nodes": is only allowed when mode is "existing"'), existingOnly);
+        assert.ok(
+            existingOnly.includes(
+                'stevedore:aws.cluster.nodeRoleName = "nodes": is only allowed when mode is "existing"',
+            ),
+            existingOnly,
+        );
         const lifecycle = await rejected(aws((s) => (s.registry = { mode: "existing", keepLast: 5 })));
-        assert.ok(lifecycle.includes('stevedore:aws.registry.keepLast = 5: is only allowed when mode is "create"'), lifecycle);
+        assert.ok(
+            lifecycle.includes('stevedore:aws.registry.keepLast = 5: is only allowed when mode is "create"'),
+            lifecycle,
+        );
     });
 
     it("rejects bad subnets, versions, expiry and counts", async () => {
-        const subnets = await rejected(aws((s) => (s.cluster = { mode: "create", subnetIds: ["subnet-0a1b2c3d4e5f67890"] })));
-        assert.ok(subnets.includes('stevedore:aws.cluster.subnetIds = ["subnet-0a1b2c3d4e5f67890"]: must list at least 2 item(s)'), subnets);
+        const subnets = await rejected(
+            aws((s) => (s.cluster = { mode: "create", subnetIds: ["subnet-0a1b2c3d4e5f67890"] })),
+        );
+        assert.ok(
+            subnets.includes(
+                'stevedore:aws.cluster.subnetIds = ["subnet-0a1b2c3d4e5f67890"]: must list at least 2 item(s)',
+            ),
+            subnets,
+        );
         const version = await rejected(aws((s) => (s.cluster = { mode: "create", version: "latest" })));
-        assert.ok(version.includes('stevedore:aws.cluster.version = "latest": must be a Kubernetes minor version such as 1.33'), version);
+        assert.ok(
+            version.includes(
+                'stevedore:aws.cluster.version = "latest": must be a Kubernetes minor version such as 1.33',
+            ),
+            version,
+        );
         const days = await rejected(aws((s) => (s.registry = { untaggedExpiryDays: 0, keepLast: 1.5 })));
         assert.ok(days.includes("stevedore:aws.registry.untaggedExpiryDays = 0: must be >= 1"), days);
         assert.ok(days.includes("stevedore:aws.registry.keepLast = 1.5: must be a whole number"), days);
@@ -85,7 +162,10 @@ describe("eks target: config", () => {
 
     it("rejects a typo in the aws block, listing the allowed keys", async () => {
         const message = await rejected(aws((s) => (cluster(s).nodeRole = "nodes")));
-        assert.match(message, /stevedore:aws\.cluster\.nodeRole = "nodes": unknown key; allowed keys here: mode, name, version, nodeRoleName, subnetIds, nodeGroup, authRoleArn/);
+        assert.match(
+            message,
+            /stevedore:aws\.cluster\.nodeRole = "nodes": unknown key; allowed keys here: mode, name, version, nodeRoleName, subnetIds, nodeGroup, authRoleArn/,
+        );
     });
 
     it("rejects an app name ECR cannot hold as a repository, before anything is created", async () => {
@@ -100,7 +180,10 @@ describe("eks target: config", () => {
             c["stevedore:registryPassword"] = "static-token";
         });
         const message = await rejected(config, ["registryPassword"]);
-        assert.ok(message.includes("stevedore:registryUsername / stevedore:registryPassword: not used by target eks"), message);
+        assert.ok(
+            message.includes("stevedore:registryUsername / stevedore:registryPassword: not used by target eks"),
+            message,
+        );
         assert.ok(!message.includes("static-token"));
     });
 });

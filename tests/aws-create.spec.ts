@@ -9,7 +9,10 @@ const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const EKS = "aws:eks/cluster:Cluster";
 
 function createStack(cluster: Record<string, unknown> = {}) {
-    return withConfig(eksExampleConfig(), (c) => ((c["stevedore:aws"] as Record<string, unknown>).cluster = { mode: "create", name: "shop", ...cluster }));
+    return withConfig(
+        eksExampleConfig(),
+        (c) => ((c["stevedore:aws"] as Record<string, unknown>).cluster = { mode: "create", name: "shop", ...cluster }),
+    );
 }
 
 function deps(run: ProgramRun, name: string): string[] {
@@ -30,21 +33,34 @@ describe("eks target: create a cluster", () => {
         const vpc = run.get("aws:ec2/vpc:Vpc", "cluster-new-net-vpc").inputs;
         assert.strictEqual(vpc.cidrBlock, "10.0.0.0/16");
         assert.strictEqual(vpc.enableDnsHostnames, true);
-        assert.strictEqual(run.get("aws:ec2/internetGateway:InternetGateway", "cluster-new-net-igw").inputs.vpcId, "cluster-new-net-vpc-id");
-        assert.deepStrictEqual(run.get("aws:ec2/routeTable:RouteTable", "cluster-new-net-public").inputs.routes, [{ cidrBlock: "0.0.0.0/0", gatewayId: "cluster-new-net-igw-id" }]);
+        assert.strictEqual(
+            run.get("aws:ec2/internetGateway:InternetGateway", "cluster-new-net-igw").inputs.vpcId,
+            "cluster-new-net-vpc-id",
+        );
+        assert.deepStrictEqual(run.get("aws:ec2/routeTable:RouteTable", "cluster-new-net-public").inputs.routes, [
+            { cidrBlock: "0.0.0.0/0", gatewayId: "cluster-new-net-igw-id" },
+        ]);
         const subnets = run.ofType("aws:ec2/subnet:Subnet");
         assert.deepStrictEqual(
-            subnets.map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch, s.inputs.vpcId]),
+            subnets.map((s) => [
+                s.inputs.availabilityZone,
+                s.inputs.cidrBlock,
+                s.inputs.mapPublicIpOnLaunch,
+                s.inputs.vpcId,
+            ]),
             [
                 ["us-east-1a", "10.0.0.0/18", true, "cluster-new-net-vpc-id"],
                 ["us-east-1b", "10.0.64.0/18", true, "cluster-new-net-vpc-id"],
             ],
         );
         const associations = run.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation");
-        assert.deepStrictEqual(associations.map((a) => [a.inputs.subnetId, a.inputs.routeTableId]), [
-            ["cluster-new-net-public-0-id", "cluster-new-net-public-id"],
-            ["cluster-new-net-public-1-id", "cluster-new-net-public-id"],
-        ]);
+        assert.deepStrictEqual(
+            associations.map((a) => [a.inputs.subnetId, a.inputs.routeTableId]),
+            [
+                ["cluster-new-net-public-0-id", "cluster-new-net-public-id"],
+                ["cluster-new-net-public-1-id", "cluster-new-net-public-id"],
+            ],
+        );
         for (const r of [...subnets, ...associations]) assert.strictEqual(providerName(r.provider), "target-aws");
     });
 
@@ -52,16 +68,27 @@ describe("eks target: create a cluster", () => {
         const clusterRole = run.get("aws:iam/role:Role", "cluster-new-roles-cluster");
         assert.deepStrictEqual(trust(clusterRole), {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                },
+            ],
         });
         const nodeRole = run.get("aws:iam/role:Role", "cluster-new-roles-node");
-        assert.deepStrictEqual(trust(nodeRole), { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }] });
+        assert.deepStrictEqual(trust(nodeRole), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
+        });
         const byRole = (role: string) =>
             run
                 .ofType(ATTACH)
                 .filter((a) => a.inputs.role === role && a.name !== "cluster-pull")
                 .map((a) => a.inputs.policyArn);
-        assert.deepStrictEqual(byRole(String(clusterRole.state.name)), ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
+        assert.deepStrictEqual(byRole(String(clusterRole.state.name)), [
+            "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+        ]);
         assert.deepStrictEqual(byRole(String(nodeRole.state.name)), [
             "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
             "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
@@ -73,13 +100,22 @@ describe("eks target: create a cluster", () => {
         const cluster = run.get(EKS, "cluster-new-eks");
         assert.strictEqual(cluster.inputs.name, "shop");
         assert.strictEqual(cluster.inputs.version, "1.34");
-        assert.strictEqual(cluster.inputs.roleArn, String(run.get("aws:iam/role:Role", "cluster-new-roles-cluster").state.arn));
+        assert.strictEqual(
+            cluster.inputs.roleArn,
+            String(run.get("aws:iam/role:Role", "cluster-new-roles-cluster").state.arn),
+        );
         const vpcConfig = cluster.inputs.vpcConfig as { subnetIds: string[]; endpointPublicAccess: boolean };
         assert.deepStrictEqual(vpcConfig.subnetIds, ["cluster-new-net-public-0-id", "cluster-new-net-public-1-id"]);
         assert.strictEqual(vpcConfig.endpointPublicAccess, true);
-        assert.deepStrictEqual(cluster.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+        assert.deepStrictEqual(cluster.inputs.accessConfig, {
+            authenticationMode: "API",
+            bootstrapClusterCreatorAdminPermissions: true,
+        });
         assert.ok(deps(run, "cluster-new-eks").includes("cluster-new-roles-cluster-AmazonEKSClusterPolicy"));
-        assert.ok(deps(run, "cluster-new-eks").includes("cluster-new-net-public-0-routes"), "the cluster waits until its subnets are routed");
+        assert.ok(
+            deps(run, "cluster-new-eks").includes("cluster-new-net-public-0-routes"),
+            "the cluster waits until its subnets are routed",
+        );
     });
 
     it("creates a node group sized by config defaults, after every node policy", () => {
@@ -87,10 +123,20 @@ describe("eks target: create a cluster", () => {
         assert.deepStrictEqual(nodes.inputs.scalingConfig, { minSize: 1, desiredSize: 2, maxSize: 3 });
         assert.deepStrictEqual(nodes.inputs.instanceTypes, ["t3.medium"]);
         assert.strictEqual(nodes.inputs.clusterName, "shop");
-        assert.strictEqual(nodes.inputs.nodeRoleArn, `arn:aws:iam::${ACCOUNT}:role/${String(run.get("aws:iam/role:Role", "cluster-new-roles-node").state.name)}`);
+        assert.strictEqual(
+            nodes.inputs.nodeRoleArn,
+            `arn:aws:iam::${ACCOUNT}:role/${String(run.get("aws:iam/role:Role", "cluster-new-roles-node").state.name)}`,
+        );
         assert.deepStrictEqual(nodes.inputs.subnetIds, ["cluster-new-net-public-0-id", "cluster-new-net-public-1-id"]);
-        for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"]) {
-            assert.ok(deps(run, "cluster-new-nodes").includes(`cluster-new-roles-node-${policy}`), `node group must wait for ${policy}`);
+        for (const policy of [
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEKS_CNI_Policy",
+            "AmazonEC2ContainerRegistryPullOnly",
+        ]) {
+            assert.ok(
+                deps(run, "cluster-new-nodes").includes(`cluster-new-roles-node-${policy}`),
+                `node group must wait for ${policy}`,
+            );
         }
     });
 
@@ -109,25 +155,47 @@ describe("eks target: create a cluster", () => {
         };
         assert.strictEqual(config.clusters[0].cluster.server, eksEndpoint("shop", "us-east-1"));
         assert.strictEqual(config.clusters[0].cluster["certificate-authority-data"], caData("shop"));
-        assert.deepStrictEqual(config.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "shop", "--region", "us-east-1"]);
-        assert.ok(deps(run, "cluster-k8s").includes("cluster-new-nodes"), "Kubernetes objects must wait for the node group");
+        assert.deepStrictEqual(config.users[0].user.exec.args, [
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "shop",
+            "--region",
+            "us-east-1",
+        ]);
+        assert.ok(
+            deps(run, "cluster-k8s").includes("cluster-new-nodes"),
+            "Kubernetes objects must wait for the node group",
+        );
     });
 
     it("uses every AWS resource through the one explicit provider of the target's setup", () => {
         const awsResources = run.resources.filter((r) => r.type.startsWith("aws:"));
         assert.ok(awsResources.length >= 18);
-        for (const r of awsResources) assert.match(r.provider ?? "", /::stevedore:aws:Setup\$pulumi:providers:aws::target-aws::target-aws-id$/, `${r.type} ${r.name}`);
+        for (const r of awsResources)
+            assert.match(
+                r.provider ?? "",
+                /::stevedore:aws:Setup\$pulumi:providers:aws::target-aws::target-aws-id$/,
+                `${r.type} ${r.name}`,
+            );
     });
 
     it("uses given subnets, version and node group sizes instead of creating a network", async () => {
         const subnets = ["subnet-0a1b2c3d4e5f67890", "subnet-0f9e8d7c6b5a43210"];
-        const custom = createStack({ subnetIds: subnets, version: "1.33", nodeGroup: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 3, maxSize: 6 } });
+        const custom = createStack({
+            subnetIds: subnets,
+            version: "1.33",
+            nodeGroup: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
+        });
         const fresh = awsMocks();
         const other = await runProgram(custom, fresh);
         assert.deepStrictEqual(other.ofType("aws:ec2/vpc:Vpc"), []);
         assert.deepStrictEqual(other.ofType("aws:ec2/subnet:Subnet"), []);
         assert.deepStrictEqual(fresh.invokes("aws:index/getAvailabilityZones:getAvailabilityZones"), []);
-        assert.deepStrictEqual((other.get(EKS, "cluster-new-eks").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, subnets);
+        assert.deepStrictEqual(
+            (other.get(EKS, "cluster-new-eks").inputs.vpcConfig as { subnetIds: string[] }).subnetIds,
+            subnets,
+        );
         assert.strictEqual(other.get(EKS, "cluster-new-eks").inputs.version, "1.33");
         const nodes = other.get(NODE_GROUP, "cluster-new-nodes").inputs;
         assert.deepStrictEqual(nodes.subnetIds, subnets);

@@ -14,7 +14,13 @@ const ECR = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
 interface LifecycleRule {
     rulePriority: number;
     description: string;
-    selection: { tagStatus: string; tagPrefixList?: string[]; countType: string; countUnit?: string; countNumber: number };
+    selection: {
+        tagStatus: string;
+        tagPrefixList?: string[];
+        countType: string;
+        countUnit?: string;
+        countNumber: number;
+    };
     action: { type: string };
 }
 
@@ -32,7 +38,10 @@ function rules(policy: unknown): LifecycleRule[] {
 describe("eks target: ECR registry", () => {
     it("creates one scanned, immutable ECR repository per app through the registry's own us-east-1 provider", async () => {
         const run = await runProgram(eks, mocks);
-        assert.deepStrictEqual(run.ofType(REPO).map((r) => r.name), ["registry-backend", "registry-frontend"]);
+        assert.deepStrictEqual(
+            run.ofType(REPO).map((r) => r.name),
+            ["registry-backend", "registry-frontend"],
+        );
         for (const app of ["backend", "frontend"]) {
             const repo = run.get(REPO, `registry-${app}`);
             assert.strictEqual(repo.inputs.name, app);
@@ -57,13 +66,23 @@ describe("eks target: ECR registry", () => {
                 {
                     rulePriority: 1,
                     description: undefined,
-                    selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 },
+                    selection: {
+                        tagStatus: "untagged",
+                        countType: "sinceImagePushed",
+                        countUnit: "days",
+                        countNumber: 14,
+                    },
                     action: { type: "expire" },
                 },
                 {
                     rulePriority: 2,
                     description: undefined,
-                    selection: { tagStatus: "tagged", tagPrefixList: ["src-"], countType: "imageCountMoreThan", countNumber: 20 },
+                    selection: {
+                        tagStatus: "tagged",
+                        tagPrefixList: ["src-"],
+                        countType: "imageCountMoreThan",
+                        countNumber: 20,
+                    },
                     action: { type: "expire" },
                 },
             ],
@@ -71,7 +90,10 @@ describe("eks target: ECR registry", () => {
     });
 
     it("takes the expiry days, the count kept and forceDelete from config", async () => {
-        const run = await runProgram(registrySettings({ untaggedExpiryDays: 3, keepLast: 5, forceDelete: true }), mocks);
+        const run = await runProgram(
+            registrySettings({ untaggedExpiryDays: 3, keepLast: 5, forceDelete: true }),
+            mocks,
+        );
         const [untagged, tagged] = rules(run.get(LIFECYCLE, "registry-frontend-lifecycle").inputs.policy);
         assert.strictEqual(untagged.selection.countNumber, 3);
         assert.strictEqual(untagged.selection.countUnit, "days");
@@ -88,7 +110,10 @@ describe("eks target: ECR registry", () => {
         assert.strictEqual(tokenCall.length, 1);
         for (const app of ["backend", "frontend"]) {
             const image = run.get("docker:index/image:Image", `${app}-image`);
-            assert.match(String(image.inputs.imageName), new RegExp(`^${ECR.replace(/\./g, "\\.")}/${app}:src-[0-9a-f]{16}$`));
+            assert.match(
+                String(image.inputs.imageName),
+                new RegExp(`^${ECR.replace(/\./g, "\\.")}/${app}:src-[0-9a-f]{16}$`),
+            );
             assert.ok(isSecret(image.inputs.registry), "push credentials must reach the provider as a secret");
             const registry = unsecret(image.inputs.registry) as Record<string, string>;
             assert.strictEqual(registry.server, ECR);
@@ -102,14 +127,21 @@ describe("eks target: ECR registry", () => {
         const run = await runProgram(eks, { ...mocks, digests: { backend: digest } });
         const spec = podSpec(run.get("kubernetes:apps/v1:Deployment", "backend-deploy"));
         assert.strictEqual(spec.containers[0].image, `${ECR}/backend@sha256:${digest}`);
-        assert.deepStrictEqual(spec.imagePullSecrets ?? [], [], "ECR tokens expire after 12 hours: pulls must go through IAM");
+        assert.deepStrictEqual(
+            spec.imagePullSecrets ?? [],
+            [],
+            "ECR tokens expire after 12 hours: pulls must go through IAM",
+        );
         assert.deepStrictEqual(run.ofType("kubernetes:core/v1:Secret"), []);
     });
 
     it("puts repositories under a prefix when one is set", async () => {
         const run = await runProgram(registrySettings({ prefix: "team-a/dev" }), mocks);
         assert.strictEqual(run.get(REPO, "registry-backend").inputs.name, "team-a/dev/backend");
-        assert.match(String(run.get("docker:index/image:Image", "backend-image").inputs.imageName), new RegExp(`^${ECR.replace(/\./g, "\\.")}/team-a/dev/backend:src-`));
+        assert.match(
+            String(run.get("docker:index/image:Image", "backend-image").inputs.imageName),
+            new RegExp(`^${ECR.replace(/\./g, "\\.")}/team-a/dev/backend:src-`),
+        );
     });
 
     it("uses existing repositories, looked up by name through the provider, and creates none", async () => {
@@ -119,7 +151,10 @@ describe("eks target: ECR registry", () => {
         assert.deepStrictEqual(run.ofType(LIFECYCLE), []);
         const lookups = existing.invokes("aws:ecr/getRepository:getRepository");
         assert.deepStrictEqual(lookups.map((l) => l.inputs.name).sort(), ["shop/backend", "shop/frontend"]);
-        assert.match(String(run.get("docker:index/image:Image", "frontend-image").inputs.imageName), new RegExp(`/shop/frontend:src-[0-9a-f]{16}$`));
+        assert.match(
+            String(run.get("docker:index/image:Image", "frontend-image").inputs.imageName),
+            new RegExp(`/shop/frontend:src-[0-9a-f]{16}$`),
+        );
     });
 
     it("asks AWS for the partition and the registry endpoint instead of assuming them (China region)", async () => {
@@ -127,7 +162,10 @@ describe("eks target: ECR registry", () => {
         const config = withConfig(eks, (c) => ((c["stevedore:aws"] as Record<string, unknown>).region = "cn-north-1"));
         const run = await runProgram(config, china);
         assert.strictEqual(run.outputs.registry, `${ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn`);
-        assert.strictEqual(run.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "cluster-pull").inputs.policyArn, "arn:aws-cn:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
+        assert.strictEqual(
+            run.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "cluster-pull").inputs.policyArn,
+            "arn:aws-cn:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        );
         assert.strictEqual(run.get("pulumi:providers:aws", "target-aws").inputs.region, "cn-north-1");
     });
 });

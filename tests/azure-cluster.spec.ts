@@ -22,7 +22,12 @@ const PROVIDER = "pulumi:providers:kubernetes";
 const ACR_PULL_ROLE = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`;
 const prod = stackConfig("prod");
 const createStack = (cluster: Record<string, unknown>) =>
-    aksStack({ location: "northeurope", resourceGroup: { name: "rg-shop-dev", create: true }, registry: { name: "shopdevacr" }, cluster: { mode: "create", ...cluster } });
+    aksStack({
+        location: "northeurope",
+        resourceGroup: { name: "rg-shop-dev", create: true },
+        registry: { name: "shopdevacr" },
+        cluster: { mode: "create", ...cluster },
+    });
 
 describe("aks target: cluster", () => {
     let exchange: ReturnType<typeof stubAcrExchange>;
@@ -35,7 +40,9 @@ describe("aks target: cluster", () => {
             const run = await runProgram(prod, mocks);
             const where = { resourceGroupName: "rg-platform-prod", resourceName: "aks-platform-prod" };
             assert.deepStrictEqual(mocks.invoked.get("containerservice:getManagedCluster"), [where]);
-            assert.deepStrictEqual(mocks.invoked.get("containerservice:listManagedClusterUserCredentials"), [{ ...where, format: "exec" }]);
+            assert.deepStrictEqual(mocks.invoked.get("containerservice:listManagedClusterUserCredentials"), [
+                { ...where, format: "exec" },
+            ]);
             const provider = run.get(PROVIDER, "cluster-k8s");
             assert.ok(isSecret(provider.inputs.kubeconfig), "the kubeconfig must reach the provider as a secret");
             assert.strictEqual(unsecret(provider.inputs.kubeconfig), aksKubeconfig("aks-platform-prod"));
@@ -52,15 +59,28 @@ describe("aks target: cluster", () => {
             assert.notStrictEqual(grant.inputs.principalId, EXISTING_CLUSTER_PRINCIPAL);
             assert.strictEqual(grant.inputs.principalType, "ServicePrincipal");
             assert.strictEqual(grant.inputs.roleDefinitionId, ACR_PULL_ROLE);
-            assert.strictEqual(grant.inputs.scope, run.get("azure-native:containerregistry:Registry", "registry-acr").id);
-            assert.strictEqual(run.ofType(ROLE).filter((r) => r.name === "cluster-acr-pull").length, 1, "one grant per registry");
+            assert.strictEqual(
+                grant.inputs.scope,
+                run.get("azure-native:containerregistry:Registry", "registry-acr").id,
+            );
+            assert.strictEqual(
+                run.ofType(ROLE).filter((r) => r.name === "cluster-acr-pull").length,
+                1,
+                "one grant per registry",
+            );
         });
 
         it("makes every Deployment wait for the grant and pull without imagePullSecrets", async () => {
             const run = await runProgram(prod, azureMocks());
             for (const app of ["backend", "frontend"]) {
-                assert.ok(run.dependsOn.get(`${app}-deploy`)?.includes("cluster-acr-pull"), `${app} must not roll out before AcrPull exists`);
-                assert.strictEqual(podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets, undefined);
+                assert.ok(
+                    run.dependsOn.get(`${app}-deploy`)?.includes("cluster-acr-pull"),
+                    `${app} must not roll out before AcrPull exists`,
+                );
+                assert.strictEqual(
+                    podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets,
+                    undefined,
+                );
             }
             assert.deepStrictEqual(run.ofType("kubernetes:core/v1:Secret"), [], "no pull secret on AKS");
         });
@@ -69,12 +89,19 @@ describe("aks target: cluster", () => {
             const run = await runProgram(prod, azureMocks({ noKubeletIdentity: true }));
             // The grant's input fails, so the engine fails the update; under mocks: it and the Deployments never register.
             const names = run.resources.map((r) => r.name);
-            for (const missing of ["cluster-acr-pull", "backend-deploy", "frontend-deploy"]) assert.ok(!names.includes(missing), `${missing} must not register`);
+            for (const missing of ["cluster-acr-pull", "backend-deploy", "frontend-deploy"])
+                assert.ok(!names.includes(missing), `${missing} must not register`);
             assert.throws(
-                () => kubeletObjectId("aks-platform-prod", { aciConnectorLinux: { objectId: "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b" } }),
+                () =>
+                    kubeletObjectId("aks-platform-prod", {
+                        aciConnectorLinux: { objectId: "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b" },
+                    }),
                 /AKS cluster aks-platform-prod has no kubelet managed identity \(identityProfile\.kubeletidentity\).*az aks update --enable-managed-identity/,
             );
-            assert.strictEqual(kubeletObjectId("aks-platform-prod", { kubeletidentity: { objectId: EXISTING_KUBELET_OID } }), EXISTING_KUBELET_OID);
+            assert.strictEqual(
+                kubeletObjectId("aks-platform-prod", { kubeletidentity: { objectId: EXISTING_KUBELET_OID } }),
+                EXISTING_KUBELET_OID,
+            );
         });
 
         it("in render mode writes manifests, fetches no kubeconfig, and still grants AcrPull", async () => {
@@ -91,7 +118,14 @@ describe("aks target: cluster", () => {
 
     describe("created cluster", () => {
         it("creates AKS with a system-assigned identity and an autoscaling system pool, in the stack's resource group", async () => {
-            const run = await runProgram(createStack({ name: "aks_shop_dev", kubernetesVersion: "1.33", nodePool: { vmSize: "Standard_D4s_v5", minCount: 2, maxCount: 5 } }), azureMocks());
+            const run = await runProgram(
+                createStack({
+                    name: "aks_shop_dev",
+                    kubernetesVersion: "1.33",
+                    nodePool: { vmSize: "Standard_D4s_v5", minCount: 2, maxCount: 5 },
+                }),
+                azureMocks(),
+            );
             const aks = run.get(AKS, "cluster-aks").inputs;
             assert.strictEqual(aks.resourceName, "aks_shop_dev");
             assert.strictEqual(aks.resourceGroupName, "rg-shop-dev");
@@ -101,17 +135,35 @@ describe("aks target: cluster", () => {
             assert.strictEqual(aks.enableRBAC, true);
             assert.deepStrictEqual(aks.identity, { type: "SystemAssigned" });
             assert.deepStrictEqual(aks.agentPoolProfiles, [
-                { name: "system", mode: "System", osType: "Linux", type: "VirtualMachineScaleSets", vmSize: "Standard_D4s_v5", enableAutoScaling: true, minCount: 2, maxCount: 5, count: 2 },
+                {
+                    name: "system",
+                    mode: "System",
+                    osType: "Linux",
+                    type: "VirtualMachineScaleSets",
+                    vmSize: "Standard_D4s_v5",
+                    enableAutoScaling: true,
+                    minCount: 2,
+                    maxCount: 5,
+                    count: 2,
+                },
             ]);
             const groups = run.ofType("azure-native:resources:ResourceGroup");
-            assert.deepStrictEqual(groups.map((g) => g.inputs.resourceGroupName), ["rg-shop-dev"], "registry and cluster share one created group");
+            assert.deepStrictEqual(
+                groups.map((g) => g.inputs.resourceGroupName),
+                ["rg-shop-dev"],
+                "registry and cluster share one created group",
+            );
             assert.ok(run.dependsOn.get("cluster-aks")?.includes("resource-group"));
         });
 
         it("defaults to AKS's current Kubernetes version, a Standard_D2s_v5 pool of 1-3 nodes and a name from project and stack", async () => {
             const run = await runProgram(createStack({}), azureMocks());
             const aks = run.get(AKS, "cluster-aks").inputs;
-            assert.strictEqual(aks.kubernetesVersion, undefined, "unset, AKS picks its default (recent, supported) version");
+            assert.strictEqual(
+                aks.kubernetesVersion,
+                undefined,
+                "unset, AKS picks its default (recent, supported) version",
+            );
             assert.strictEqual(aks.resourceName, "stevedore-test");
             assert.strictEqual(aks.dnsPrefix, "stevedore-test");
             const [pool] = aks.agentPoolProfiles as Record<string, unknown>[];
@@ -125,13 +177,19 @@ describe("aks target: cluster", () => {
             assert.strictEqual(grant.inputs.principalId, CREATED_KUBELET_OID);
             assert.notStrictEqual(grant.inputs.principalId, CREATED_CLUSTER_PRINCIPAL);
             assert.strictEqual(grant.inputs.roleDefinitionId, ACR_PULL_ROLE);
-            assert.strictEqual(grant.inputs.scope, run.get("azure-native:containerregistry:Registry", "registry-acr").id);
+            assert.strictEqual(
+                grant.inputs.scope,
+                run.get("azure-native:containerregistry:Registry", "registry-acr").id,
+            );
             assert.ok(run.dependsOn.get("cluster-acr-pull")?.includes("cluster-aks"));
             assert.deepStrictEqual(mocks.invoked.get("containerservice:listManagedClusterUserCredentials"), [
                 { resourceGroupName: "rg-shop-dev", resourceName: "aks-shop-dev", format: "exec" },
             ]);
             assert.strictEqual(mocks.invoked.get("containerservice:getManagedCluster"), undefined);
-            assert.strictEqual(unsecret(run.get(PROVIDER, "cluster-k8s").inputs.kubeconfig), aksKubeconfig("aks-shop-dev"));
+            assert.strictEqual(
+                unsecret(run.get(PROVIDER, "cluster-k8s").inputs.kubeconfig),
+                aksKubeconfig("aks-shop-dev"),
+            );
             assert.ok(run.dependsOn.get("backend-deploy")?.includes("cluster-acr-pull"));
         });
     });

@@ -37,8 +37,14 @@ describe("aks target: registry", () => {
         assert.strictEqual(acr.inputs.location, "westeurope");
         assert.strictEqual(acr.inputs.resourceGroupName, "rg-stevedore-prod");
         const group = run.get("azure-native:resources:ResourceGroup", "resource-group");
-        assert.deepStrictEqual([group.inputs.resourceGroupName, group.inputs.location], ["rg-stevedore-prod", "westeurope"]);
-        assert.ok(run.dependsOn.get("registry-acr")?.includes("resource-group"), "the registry must wait for its resource group");
+        assert.deepStrictEqual(
+            [group.inputs.resourceGroupName, group.inputs.location],
+            ["rg-stevedore-prod", "westeurope"],
+        );
+        assert.ok(
+            run.dependsOn.get("registry-acr")?.includes("resource-group"),
+            "the registry must wait for its resource group",
+        );
     });
 
     it("defaults to the Basic SKU and a valid registry name derived from project, stack and subscription", async () => {
@@ -50,28 +56,54 @@ describe("aks target: registry", () => {
         assert.match(name, /^stevedoretest[0-9a-f]{8}$/);
         assert.strictEqual(run.outputs.registry, `${name}.azurecr.io`);
 
-        const other = await runProgram(withRegistry({}), azureMocks({ subscription: "0c6f1d2e-3b4a-4958-8e7d-6c5b4a392817" }));
+        const other = await runProgram(
+            withRegistry({}),
+            azureMocks({ subscription: "0c6f1d2e-3b4a-4958-8e7d-6c5b4a392817" }),
+        );
         const otherName = String(other.get(ACR, "registry-acr").inputs.registryName);
-        assert.notStrictEqual(otherName, name, "another subscription's stevedore/test must not collide on the global ACR namespace");
+        assert.notStrictEqual(
+            otherName,
+            name,
+            "another subscription's stevedore/test must not collide on the global ACR namespace",
+        );
         assert.match(otherName, /^stevedoretest[0-9a-f]{8}$/);
     });
 
     it("derives names that ACR accepts from any project and stack", () => {
-        const long = defaultRegistryName(SUBSCRIPTION, "Payments-Platform_Service.API-with-a-very-long-name", "production-europe-west");
+        const long = defaultRegistryName(
+            SUBSCRIPTION,
+            "Payments-Platform_Service.API-with-a-very-long-name",
+            "production-europe-west",
+        );
         assert.match(long, /^[a-z0-9]{5,50}$/);
         assert.strictEqual(long.length, 50);
         assert.strictEqual(long.slice(0, 42), "paymentsplatformserviceapiwithaverylongnam");
-        assert.match(defaultRegistryName(SUBSCRIPTION, "--", "_"), /^[0-9a-f]{8}$/, "even with nothing alphanumeric left, the hash keeps it >= 5 characters");
-        assert.strictEqual(defaultRegistryName(SUBSCRIPTION, "shop", "dev"), defaultRegistryName(SUBSCRIPTION, "shop", "dev"), "stable across runs");
-        assert.notStrictEqual(defaultRegistryName(SUBSCRIPTION, "shop", "dev"), defaultRegistryName(SUBSCRIPTION, "shop", "prod"));
+        assert.match(
+            defaultRegistryName(SUBSCRIPTION, "--", "_"),
+            /^[0-9a-f]{8}$/,
+            "even with nothing alphanumeric left, the hash keeps it >= 5 characters",
+        );
+        assert.strictEqual(
+            defaultRegistryName(SUBSCRIPTION, "shop", "dev"),
+            defaultRegistryName(SUBSCRIPTION, "shop", "dev"),
+            "stable across runs",
+        );
+        assert.notStrictEqual(
+            defaultRegistryName(SUBSCRIPTION, "shop", "dev"),
+            defaultRegistryName(SUBSCRIPTION, "shop", "prod"),
+        );
     });
 
     it("pushes each app to <registry>.azurecr.io/<app> and deploys it by digest", async () => {
         const digests = { backend: "b".repeat(64), frontend: "f".repeat(64) };
         const run = await runProgram(withRegistry({ name: "shopacr01" }), { ...azureMocks(), digests });
         for (const app of ["backend", "frontend"] as const) {
-            assert.match(String(run.get(IMAGE, `${app}-image`).inputs.imageName), new RegExp(`^shopacr01\\.azurecr\\.io/${app}:src-[0-9a-f]{16}$`));
-            const container = deployment(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).spec.template.spec.containers[0];
+            assert.match(
+                String(run.get(IMAGE, `${app}-image`).inputs.imageName),
+                new RegExp(`^shopacr01\\.azurecr\\.io/${app}:src-[0-9a-f]{16}$`),
+            );
+            const container = deployment(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).spec.template.spec
+                .containers[0];
             assert.strictEqual(container.image, `shopacr01.azurecr.io/${app}@sha256:${digests[app]}`);
         }
     });
@@ -87,22 +119,39 @@ describe("aks target: registry", () => {
         assert.strictEqual(push.inputs.scope, acr.id);
 
         assert.deepStrictEqual(exchange.requests, [
-            { url: `https://${server}/oauth2/exchange`, method: "POST", form: { grant_type: "access_token", service: server, tenant: TENANT, access_token: AAD_TOKEN } },
+            {
+                url: `https://${server}/oauth2/exchange`,
+                method: "POST",
+                form: { grant_type: "access_token", service: server, tenant: TENANT, access_token: AAD_TOKEN },
+            },
         ]);
         for (const app of ["backend", "frontend"]) {
             const image = run.get(IMAGE, `${app}-image`);
             assert.ok(isSecret(image.inputs.registry), "push credentials must reach the provider as a secret");
-            assert.deepStrictEqual(unsecret(image.inputs.registry), { server, username: "00000000-0000-0000-0000-000000000000", password: ACR_REFRESH_TOKEN });
-            assert.ok(run.dependsOn.get(`${app}-image`)?.includes("registry-push"), `${app} must be pushed only after AcrPush is granted`);
+            assert.deepStrictEqual(unsecret(image.inputs.registry), {
+                server,
+                username: "00000000-0000-0000-0000-000000000000",
+                password: ACR_REFRESH_TOKEN,
+            });
+            assert.ok(
+                run.dependsOn.get(`${app}-image`)?.includes("registry-push"),
+                `${app} must be pushed only after AcrPush is granted`,
+            );
         }
         assert.strictEqual(run.ofType(ACR).length, 1);
     });
 
     it("leaves the deployer's roles alone when grantPushToDeployer is false", async () => {
         const run = await runProgram(withRegistry({ grantPushToDeployer: false }), azureMocks());
-        assert.deepStrictEqual(run.ofType(ROLE).map((r) => r.name), ["cluster-acr-pull"]);
+        assert.deepStrictEqual(
+            run.ofType(ROLE).map((r) => r.name),
+            ["cluster-acr-pull"],
+        );
         assert.strictEqual(exchange.requests.length, 1);
-        assert.strictEqual((unsecret(run.get(IMAGE, "backend-image").inputs.registry) as { password: string }).password, ACR_REFRESH_TOKEN);
+        assert.strictEqual(
+            (unsecret(run.get(IMAGE, "backend-image").inputs.registry) as { password: string }).password,
+            ACR_REFRESH_TOKEN,
+        );
     });
 
     it("pushes with stevedore:registryUsername/registryPassword when given, without exchanging or granting anything", async () => {
@@ -116,16 +165,27 @@ describe("aks target: registry", () => {
             password: "Zx9+token/password==",
         });
         assert.deepStrictEqual(exchange.requests, []);
-        assert.deepStrictEqual(run.ofType(ROLE).map((r) => r.name), ["cluster-acr-pull"]);
+        assert.deepStrictEqual(
+            run.ofType(ROLE).map((r) => r.name),
+            ["cluster-acr-pull"],
+        );
     });
 
     it("uses an existing registry by name and resource group, creating no registry", async () => {
         const mocks = azureMocks();
-        const run = await runProgram(withRegistry({ mode: "existing", name: "ContosoShared", resourceGroup: "rg-shared-registries" }), mocks);
+        const run = await runProgram(
+            withRegistry({ mode: "existing", name: "ContosoShared", resourceGroup: "rg-shared-registries" }),
+            mocks,
+        );
         assert.deepStrictEqual(run.ofType(ACR), []);
-        assert.deepStrictEqual(mocks.invoked.get("containerregistry:getRegistry"), [{ registryName: "ContosoShared", resourceGroupName: "rg-shared-registries" }]);
+        assert.deepStrictEqual(mocks.invoked.get("containerregistry:getRegistry"), [
+            { registryName: "ContosoShared", resourceGroupName: "rg-shared-registries" },
+        ]);
         assert.strictEqual(run.outputs.registry, "contososhared.azurecr.io");
-        assert.match(String(run.get(IMAGE, "backend-image").inputs.imageName), /^contososhared\.azurecr\.io\/backend:src-/);
+        assert.match(
+            String(run.get(IMAGE, "backend-image").inputs.imageName),
+            /^contososhared\.azurecr\.io\/backend:src-/,
+        );
         assert.strictEqual(
             run.get(ROLE, "registry-push").inputs.scope,
             `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-shared-registries/providers/Microsoft.ContainerRegistry/registries/ContosoShared`,
@@ -136,6 +196,9 @@ describe("aks target: registry", () => {
         exchange.restore();
         exchange = stubAcrExchange(401);
         const { error } = await runFailing(withRegistry({ name: "shopacr01" }), azureMocks());
-        assert.match(error.message, /shopacr01\.azurecr\.io refused to exchange this Azure login for a registry token \(HTTP 401: .*UNAUTHORIZED/);
+        assert.match(
+            error.message,
+            /shopacr01\.azurecr\.io refused to exchange this Azure login for a registry token \(HTTP 401: .*UNAUTHORIZED/,
+        );
     });
 });

@@ -76,6 +76,9 @@ describe("build content hash (the image tag)", () => {
     });
 
     it("does not confuse a build arg's name and value boundaries", () => {
-        assert.notStrictEqual(contextHash({ ...inputs, buildArgs: { AB: "C" } }), contextHash({ ...inputs, buildArgs: { A: "BC" } }));
+        assert.notStrictEqual(
+            contextHash({ ...inputs, buildArgs: { AB: "C" } }),
+            contextHash({ ...inputs, buildArgs: { A: "BC" } }),
+        );
     });
 });

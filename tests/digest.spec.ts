@@ -11,8 +11,14 @@ const digest = (c: string) => c.repeat(64);
 describe("image digests flow into Deployments", () => {
     it("runs each app on exactly the digest its push returned", async () => {
         const run = await runProgram(dev, { digests: { backend: digest("a"), frontend: digest("b") } });
-        assert.strictEqual(podSpec(run.get(DEPLOYMENT, "backend-deploy")).containers[0].image, `localhost:5001/backend@sha256:${digest("a")}`);
-        assert.strictEqual(podSpec(run.get(DEPLOYMENT, "frontend-deploy")).containers[0].image, `localhost:5001/frontend@sha256:${digest("b")}`);
+        assert.strictEqual(
+            podSpec(run.get(DEPLOYMENT, "backend-deploy")).containers[0].image,
+            `localhost:5001/backend@sha256:${digest("a")}`,
+        );
+        assert.strictEqual(
+            podSpec(run.get(DEPLOYMENT, "frontend-deploy")).containers[0].image,
+            `localhost:5001/frontend@sha256:${digest("b")}`,
+        );
         const outputs = run.outputs.apps as Record<string, { image: string }>;
         assert.strictEqual(outputs.backend.image, `localhost:5001/backend@sha256:${digest("a")}`);
     });
@@ -20,11 +26,13 @@ describe("image digests flow into Deployments", () => {
     it("changes only the pod template of the app whose digest changed", async () => {
         const before = await runProgram(dev, { digests: { backend: digest("a"), frontend: digest("b") } });
         const after = await runProgram(dev, { digests: { backend: digest("c"), frontend: digest("b") } });
-        const template = (run: typeof before, name: string) => deployment(run.get(DEPLOYMENT, `${name}-deploy`)).spec.template;
+        const template = (run: typeof before, name: string) =>
+            deployment(run.get(DEPLOYMENT, `${name}-deploy`)).spec.template;
         assert.deepStrictEqual(template(after, "frontend"), template(before, "frontend"));
         assert.notDeepStrictEqual(template(after, "backend"), template(before, "backend"));
         // Nothing but the image differs, so the rollout is caused by new code alone.
-        const withoutImage = (run: typeof before) => JSON.stringify(template(run, "backend")).replace(/@sha256:[0-9a-f]{64}/, "@sha256:X");
+        const withoutImage = (run: typeof before) =>
+            JSON.stringify(template(run, "backend")).replace(/@sha256:[0-9a-f]{64}/, "@sha256:X");
         assert.strictEqual(withoutImage(after), withoutImage(before));
     });
 
@@ -41,13 +49,19 @@ describe("image digests flow into Deployments", () => {
 
     it("pushes each image under an immutable content-hash tag, built for linux/amd64 by default", async () => {
         const run = await runProgram(dev);
-        const image = run.get(IMAGE, "backend-image").inputs as { imageName: string; build: { context: string; dockerfile: string; platform: string; args: Record<string, string> } };
+        const image = run.get(IMAGE, "backend-image").inputs as {
+            imageName: string;
+            build: { context: string; dockerfile: string; platform: string; args: Record<string, string> };
+        };
         assert.match(image.imageName, /^localhost:5001\/backend:src-[0-9a-f]{16}$/);
         assert.strictEqual(image.build.context, "apps/backend");
         assert.strictEqual(image.build.dockerfile, "apps/backend/Dockerfile");
         assert.strictEqual(image.build.platform, "linux/amd64");
         // The image learns the hash it was tagged with, so /version can report what it was built from.
-        assert.strictEqual(`src-${image.build.args.STEVEDORE_SOURCE_HASH.slice(0, 16)}`, image.imageName.split(":").pop());
+        assert.strictEqual(
+            `src-${image.build.args.STEVEDORE_SOURCE_HASH.slice(0, 16)}`,
+            image.imageName.split(":").pop(),
+        );
     });
 
     it("passes per-app build settings through to the build", async () => {
@@ -75,6 +89,9 @@ describe("image digests flow into Deployments", () => {
         const { error } = await runFailing(dev, {
             state: (type, _name, inputs) => (type === IMAGE ? { repoDigest: String(inputs.imageName) } : undefined),
         });
-        assert.match(error.message, /image backend: the push returned "localhost:5001\/backend:src-[0-9a-f]{16}", not a repo@sha256:<digest> reference/);
+        assert.match(
+            error.message,
+            /image backend: the push returned "localhost:5001\/backend:src-[0-9a-f]{16}", not a repo@sha256:<digest> reference/,
+        );
     });
 });

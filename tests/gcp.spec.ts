@@ -27,7 +27,10 @@ const created = { project: PROJECT, location: "europe-west4", cluster: { mode: "
 
 interface Kubeconfig {
     clusters: { name: string; cluster: { server: string; "certificate-authority-data": string } }[];
-    users: { name: string; user: { exec: { apiVersion: string; command: string; provideClusterInfo: boolean; installHint: string } } }[];
+    users: {
+        name: string;
+        user: { exec: { apiVersion: string; command: string; provideClusterInfo: boolean; installHint: string } };
+    }[];
     contexts: { name: string; context: { cluster: string; user: string } }[];
     "current-context": string;
 }
@@ -49,12 +52,18 @@ describe("gke target: Artifact Registry", () => {
         assert.strictEqual(repo.repositoryId, "stevedore");
         assert.strictEqual(repo.cleanupPolicyDryRun, false);
         // 14 days, in the seconds the API stores.
-        assert.deepStrictEqual(repo.cleanupPolicies, [{ id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "1209600s" } }]);
+        assert.deepStrictEqual(repo.cleanupPolicies, [
+            { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "1209600s" } },
+        ]);
         assert.strictEqual(run.outputs.registry, REGISTRY_HOST);
     });
 
     it("uses the configured age, keeps the newest versions, and puts a zonal stack's registry in the zone's region", async () => {
-        const gcp = { ...existing, location: "us-east4-c", registry: { name: "shop-images", untaggedMaxAgeDays: 3, keepRecent: 10 } };
+        const gcp = {
+            ...existing,
+            location: "us-east4-c",
+            registry: { name: "shop-images", untaggedMaxAgeDays: 3, keepRecent: 10 },
+        };
         const run = await runProgram(gkeStack(gcp), gcpMocks());
         const repo = run.get(REPOSITORY, "registry-repo").inputs;
         assert.strictEqual(repo.location, "us-east4");
@@ -63,7 +72,10 @@ describe("gke target: Artifact Registry", () => {
             { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "259200s" } },
             { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
         ]);
-        assert.match(String(run.get("docker:index/image:Image", "backend-image").inputs.imageName), new RegExp(`^us-east4-docker\\.pkg\\.dev/${PROJECT}/shop-images/backend:src-[0-9a-f]{16}$`));
+        assert.match(
+            String(run.get("docker:index/image:Image", "backend-image").inputs.imageName),
+            new RegExp(`^us-east4-docker\\.pkg\\.dev/${PROJECT}/shop-images/backend:src-[0-9a-f]{16}$`),
+        );
     });
 
     it("places the repository in a multi-region when registry.location says so", async () => {
@@ -77,14 +89,23 @@ describe("gke target: Artifact Registry", () => {
         for (const app of ["backend", "frontend"]) {
             const image = run.get("docker:index/image:Image", `${app}-image`);
             const registry = unsecret(image.inputs.registry) as { server: string; username: string; password: string };
-            assert.deepStrictEqual(registry, { server: REGISTRY_HOST, username: "oauth2accesstoken", password: ACCESS_TOKEN });
-            assert.ok(run.dependsOn.get(`${app}-image`)?.includes("registry-repo"), `${app} must be pushed after the repository exists`);
+            assert.deepStrictEqual(registry, {
+                server: REGISTRY_HOST,
+                username: "oauth2accesstoken",
+                password: ACCESS_TOKEN,
+            });
+            assert.ok(
+                run.dependsOn.get(`${app}-image`)?.includes("registry-repo"),
+                `${app} must be pushed after the repository exists`,
+            );
         }
     });
 
     it("pushes with stevedore:registryUsername/Password instead of a token when they are set", async () => {
         const key = "ewogICJ0eXBlIjogInNlcnZpY2VfYWNjb3VudCIKfQ==";
-        const config = gkeStack(existing, (c) => Object.assign(c, { "stevedore:registryUsername": "_json_key_base64", "stevedore:registryPassword": key }));
+        const config = gkeStack(existing, (c) =>
+            Object.assign(c, { "stevedore:registryUsername": "_json_key_base64", "stevedore:registryPassword": key }),
+        );
         const run = await runProgram(config, gcpMocks(), ["registryPassword"]);
         const registry = unsecret(run.get("docker:index/image:Image", "backend-image").inputs.registry);
         assert.deepStrictEqual(registry, { server: REGISTRY_HOST, username: "_json_key_base64", password: key });
@@ -96,37 +117,66 @@ describe("gke target: Artifact Registry", () => {
         const ref = `${REGISTRY_HOST}/${PROJECT}/stevedore/backend@sha256:${digest}`;
         assert.strictEqual(podSpec(run.get(DEPLOYMENT, "backend-deploy")).containers[0].image, ref);
         assert.strictEqual((run.outputs.apps as Record<string, { image: string }>).backend.image, ref);
-        assert.match(podSpec(run.get(DEPLOYMENT, "frontend-deploy")).containers[0].image, new RegExp(`^${REGISTRY_HOST}/${PROJECT}/stevedore/frontend@sha256:[0-9a-f]{64}$`));
-        assert.deepStrictEqual(podSpec(run.get(DEPLOYMENT, "backend-deploy")).imagePullSecrets ?? [], [], "IAM pulls need no pull secret");
+        assert.match(
+            podSpec(run.get(DEPLOYMENT, "frontend-deploy")).containers[0].image,
+            new RegExp(`^${REGISTRY_HOST}/${PROJECT}/stevedore/frontend@sha256:[0-9a-f]{64}$`),
+        );
+        assert.deepStrictEqual(
+            podSpec(run.get(DEPLOYMENT, "backend-deploy")).imagePullSecrets ?? [],
+            [],
+            "IAM pulls need no pull secret",
+        );
     });
 
     it("uses an existing Docker repository by name and creates none", async () => {
         const invokes = recordInvokeProviders();
         let run: ProgramRun;
         try {
-            run = await runProgram(gkeStack({ ...existing, registry: { mode: "existing", name: "containers" } }), gcpMocks());
+            run = await runProgram(
+                gkeStack({ ...existing, registry: { mode: "existing", name: "containers" } }),
+                gcpMocks(),
+            );
         } finally {
             invokes.restore();
         }
         assert.deepStrictEqual(run.ofType(REPOSITORY), []);
         const lookup = invokes.calls.find((c) => c.token === "gcp:artifactregistry/getRepository:getRepository");
-        assert.deepStrictEqual(lookup?.inputs, { project: PROJECT, location: "europe-west4", repositoryId: "containers" });
+        assert.deepStrictEqual(lookup?.inputs, {
+            project: PROJECT,
+            location: "europe-west4",
+            repositoryId: "containers",
+        });
         const image = run.get("docker:index/image:Image", "backend-image");
-        assert.match(String(image.inputs.imageName), new RegExp(`^${REGISTRY_HOST}/${PROJECT}/containers/backend:src-`));
+        assert.match(
+            String(image.inputs.imageName),
+            new RegExp(`^${REGISTRY_HOST}/${PROJECT}/containers/backend:src-`),
+        );
         const member = run.get(IAM_MEMBER, "cluster-registry-reader").inputs;
-        assert.deepStrictEqual([member.project, member.location, member.repository], [PROJECT, "europe-west4", "containers"]);
+        assert.deepStrictEqual(
+            [member.project, member.location, member.repository],
+            [PROJECT, "europe-west4", "containers"],
+        );
     });
 });
 
 describe("gke target: cluster", () => {
     it("attaches to an existing cluster with a gke-gcloud-auth-plugin kubeconfig and creates no cluster", async () => {
         const run = await runProgram(gkeStack(existing), gcpMocks());
-        for (const type of ["gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:serviceaccount/account:Account"]) {
+        for (const type of [
+            "gcp:container/cluster:Cluster",
+            "gcp:container/nodePool:NodePool",
+            "gcp:serviceaccount/account:Account",
+        ]) {
             assert.deepStrictEqual(run.ofType(type), [], `attach mode must not create a ${type}`);
         }
         const kc = kubeconfigOf(run);
         const id = `gke_${PROJECT}_europe-west4_shop-prod`;
-        assert.deepStrictEqual(kc.clusters, [{ name: id, cluster: { server: `https://${EXISTING_ENDPOINT}`, "certificate-authority-data": EXISTING_CA } }]);
+        assert.deepStrictEqual(kc.clusters, [
+            {
+                name: id,
+                cluster: { server: `https://${EXISTING_ENDPOINT}`, "certificate-authority-data": EXISTING_CA },
+            },
+        ]);
         const exec = kc.users[0].user.exec;
         assert.strictEqual(exec.command, "gke-gcloud-auth-plugin");
         assert.strictEqual(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
@@ -153,13 +203,19 @@ describe("gke target: cluster", () => {
     it("makes every Deployment wait for the IAM grant", async () => {
         const run = await runProgram(gkeStack(existing), gcpMocks());
         for (const app of ["backend", "frontend"]) {
-            assert.ok(run.dependsOn.get(`${app}-deploy`)?.includes("cluster-registry-reader"), `${app}-deploy must depend on the registry grant`);
+            assert.ok(
+                run.dependsOn.get(`${app}-deploy`)?.includes("cluster-registry-reader"),
+                `${app}-deploy must depend on the registry grant`,
+            );
         }
     });
 
     it("resolves the Compute Engine default account from the project number", async () => {
         const run = await runProgram(gkeStack(existing), gcpMocks({ existingNodeSa: "default" }));
-        assert.strictEqual(run.get(IAM_MEMBER, "cluster-registry-reader").inputs.member, `serviceAccount:${PROJECT_NUMBER}-compute@developer.gserviceaccount.com`);
+        assert.strictEqual(
+            run.get(IAM_MEMBER, "cluster-registry-reader").inputs.member,
+            `serviceAccount:${PROJECT_NUMBER}-compute@developer.gserviceaccount.com`,
+        );
     });
 
     it("finds an Autopilot cluster's node account in its auto-provisioning defaults", async () => {
@@ -170,7 +226,10 @@ describe("gke target: cluster", () => {
 
     it("grants a configured nodeServiceAccount instead of the reported one", async () => {
         const sa = `pool-b@${PROJECT}.iam.gserviceaccount.com`;
-        const run = await runProgram(gkeStack({ ...existing, cluster: { name: "shop-prod", nodeServiceAccount: sa } }), gcpMocks());
+        const run = await runProgram(
+            gkeStack({ ...existing, cluster: { name: "shop-prod", nodeServiceAccount: sa } }),
+            gcpMocks(),
+        );
         assert.strictEqual(run.get(IAM_MEMBER, "cluster-registry-reader").inputs.member, `serviceAccount:${sa}`);
     });
 
@@ -181,7 +240,13 @@ describe("gke target: cluster", () => {
         assert.strictEqual(account.project, PROJECT);
 
         const roles = run.ofType("gcp:projects/iAMMember:IAMMember").map((r) => r.inputs);
-        assert.deepStrictEqual(roles, [{ project: PROJECT, role: "roles/container.defaultNodeServiceAccount", member: `serviceAccount:${CREATED_NODE_SA}` }]);
+        assert.deepStrictEqual(roles, [
+            {
+                project: PROJECT,
+                role: "roles/container.defaultNodeServiceAccount",
+                member: `serviceAccount:${CREATED_NODE_SA}`,
+            },
+        ]);
 
         const cluster = run.get("gcp:container/cluster:Cluster", "cluster-gke").inputs;
         assert.strictEqual(cluster.name, "gitops");
@@ -199,23 +264,39 @@ describe("gke target: cluster", () => {
         assert.strictEqual(node.serviceAccount, CREATED_NODE_SA);
         assert.deepStrictEqual(node.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
         assert.deepStrictEqual(node.workloadMetadataConfig, { mode: "GKE_METADATA" });
-        assert.ok(run.dependsOn.get("cluster-pool")?.includes("cluster-nodes-defaultNodeServiceAccount"), "nodes start after their roles exist");
+        assert.ok(
+            run.dependsOn.get("cluster-pool")?.includes("cluster-nodes-defaultNodeServiceAccount"),
+            "nodes start after their roles exist",
+        );
     });
 
     it("grants the created node service account and connects only once the node pool exists", async () => {
         const run = await runProgram(gkeStack(created), gcpMocks());
-        assert.strictEqual(run.get(IAM_MEMBER, "cluster-registry-reader").inputs.member, `serviceAccount:${CREATED_NODE_SA}`);
+        assert.strictEqual(
+            run.get(IAM_MEMBER, "cluster-registry-reader").inputs.member,
+            `serviceAccount:${CREATED_NODE_SA}`,
+        );
         const kc = kubeconfigOf(run);
         assert.strictEqual(kc.clusters[0].cluster.server, `https://${CLUSTER_ENDPOINT}`);
         assert.strictEqual(kc.clusters[0].cluster["certificate-authority-data"], CLUSTER_CA);
         assert.strictEqual(kc.users[0].user.exec.command, "gke-gcloud-auth-plugin");
         assert.strictEqual(kc["current-context"], `gke_${PROJECT}_europe-west4_gitops`);
-        assert.ok(run.dependsOn.get("cluster-k8s")?.includes("cluster-pool"), "the Kubernetes provider must wait for nodes");
+        assert.ok(
+            run.dependsOn.get("cluster-k8s")?.includes("cluster-pool"),
+            "the Kubernetes provider must wait for nodes",
+        );
         assert.ok(run.dependsOn.get("backend-deploy")?.includes("cluster-registry-reader"));
     });
 
     it("creates a zonal cluster with the configured pool, channel and options", async () => {
-        const cluster = { mode: "create", name: "edge", releaseChannel: "STABLE", workloadIdentity: false, deletionProtection: false, nodePool: { machineType: "n2d-standard-4", minCount: 0, maxCount: 5 } };
+        const cluster = {
+            mode: "create",
+            name: "edge",
+            releaseChannel: "STABLE",
+            workloadIdentity: false,
+            deletionProtection: false,
+            nodePool: { machineType: "n2d-standard-4", minCount: 0, maxCount: 5 },
+        };
         const run = await runProgram(gkeStack({ project: PROJECT, location: "europe-west4-b", cluster }), gcpMocks());
         const gke = run.get("gcp:container/cluster:Cluster", "cluster-gke").inputs;
         assert.strictEqual(gke.location, "europe-west4-b");
@@ -228,14 +309,26 @@ describe("gke target: cluster", () => {
         assert.strictEqual(pool.initialNodeCount, 1);
         assert.strictEqual((pool.nodeConfig as Record<string, unknown>).machineType, "n2d-standard-4");
         assert.strictEqual((pool.nodeConfig as Record<string, unknown>).workloadMetadataConfig, undefined);
-        assert.strictEqual(run.get("gcp:serviceaccount/account:Account", "cluster-nodes").inputs.accountId, "edge-nodes");
+        assert.strictEqual(
+            run.get("gcp:serviceaccount/account:Account", "cluster-nodes").inputs.accountId,
+            "edge-nodes",
+        );
         const provider = run.get("pulumi:providers:gcp", "target-gcp").inputs;
-        assert.deepStrictEqual([provider.project, provider.region, provider.zone], [PROJECT, "europe-west4", "europe-west4-b"]);
+        assert.deepStrictEqual(
+            [provider.project, provider.region, provider.zone],
+            [PROJECT, "europe-west4", "europe-west4-b"],
+        );
     });
 
     it("renders manifests instead of applying them, still granting the pull", async () => {
-        const run = await runProgram(gkeStack(existing, (c) => (c["stevedore:renderDir"] = "rendered/gke")), gcpMocks());
-        assert.strictEqual(run.get("pulumi:providers:kubernetes", "cluster-k8s").inputs.renderYamlToDirectory, "rendered/gke");
+        const run = await runProgram(
+            gkeStack(existing, (c) => (c["stevedore:renderDir"] = "rendered/gke")),
+            gcpMocks(),
+        );
+        assert.strictEqual(
+            run.get("pulumi:providers:kubernetes", "cluster-k8s").inputs.renderYamlToDirectory,
+            "rendered/gke",
+        );
         assert.strictEqual(run.ofType(IAM_MEMBER).length, 1);
     });
 });
@@ -250,21 +343,31 @@ describe("gke target: providers", () => {
             invokes.restore();
         }
         // One provider for the target, made by its setup and shared by registry and cluster.
-        assert.deepStrictEqual(run.ofType("pulumi:providers:gcp").map((p) => p.name), ["target-gcp"]);
+        assert.deepStrictEqual(
+            run.ofType("pulumi:providers:gcp").map((p) => p.name),
+            ["target-gcp"],
+        );
         const p = run.get("pulumi:providers:gcp", "target-gcp").inputs;
         assert.deepStrictEqual([p.project, p.region, p.zone], [PROJECT, "europe-west4", undefined]);
         const gcpResources = run.resources.filter((r) => r.type.startsWith("gcp:"));
         assert.ok(gcpResources.length >= 6);
-        for (const r of gcpResources) assert.match(r.provider ?? "", /\$pulumi:providers:gcp::target-gcp::/, `${r.type} ${r.name}`);
+        for (const r of gcpResources)
+            assert.match(r.provider ?? "", /\$pulumi:providers:gcp::target-gcp::/, `${r.type} ${r.name}`);
         const gcpInvokes = invokes.calls.filter((c) => c.token.startsWith("gcp:"));
-        assert.deepStrictEqual(gcpInvokes.map((c) => c.token), ["gcp:organizations/getClientConfig:getClientConfig"]);
+        assert.deepStrictEqual(
+            gcpInvokes.map((c) => c.token),
+            ["gcp:organizations/getClientConfig:getClientConfig"],
+        );
         for (const c of gcpInvokes) assert.match(c.provider ?? "", /\$pulumi:providers:gcp::target-gcp::/, c.token);
     });
 
     it("looks the existing cluster and repository up through the same provider", async () => {
         const invokes = recordInvokeProviders();
         try {
-            await runProgram(gkeStack({ ...existing, registry: { mode: "existing", name: "containers" } }), gcpMocks({ existingNodeSa: "default" }));
+            await runProgram(
+                gkeStack({ ...existing, registry: { mode: "existing", name: "containers" } }),
+                gcpMocks({ existingNodeSa: "default" }),
+            );
         } finally {
             invokes.restore();
         }

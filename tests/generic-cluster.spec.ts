@@ -11,7 +11,8 @@ import { stackConfig, withConfig } from "./harness/stacks";
 
 const dev = stackConfig("dev");
 const PROVIDER = "pulumi:providers:kubernetes";
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster: {server: \"https://203.0.113.20:6443\"}\nusers:\n- name: ci\n  user: {token: k8s-token-TOPSECRET}\ncontexts:\n- name: prod\n  context: {cluster: prod, user: ci}\ncurrent-context: prod\n";
+const KUBECONFIG =
+    'apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster: {server: "https://203.0.113.20:6443"}\nusers:\n- name: ci\n  user: {token: k8s-token-TOPSECRET}\ncontexts:\n- name: prod\n  context: {cluster: prod, user: ci}\ncurrent-context: prod\n';
 
 const tempDirs: string[] = [];
 const tempDir = (prefix: string): string => {
@@ -58,46 +59,84 @@ describe("kubeconfig cluster", () => {
 
     it("connects through a kubeconfig file and context, keeps the local target's registry, and routes every object through it", async () => {
         const file = kubeconfigFile();
-        const run = await runProgram(withConfig(dev, (c) => (c["stevedore:cluster"] = { kind: "kubeconfig", path: file, context: "prod" })));
+        const run = await runProgram(
+            withConfig(dev, (c) => (c["stevedore:cluster"] = { kind: "kubeconfig", path: file, context: "prod" })),
+        );
         const provider = run.get(PROVIDER, "cluster-k8s").inputs;
-        assert.deepStrictEqual([provider.kubeconfig, provider.context, provider.renderYamlToDirectory], [file, "prod", undefined]);
-        assert.strictEqual(run.ofType("docker:index/container:Container").length, 1, "the local target's registry stays");
+        assert.deepStrictEqual(
+            [provider.kubeconfig, provider.context, provider.renderYamlToDirectory],
+            [file, "prod", undefined],
+        );
+        assert.strictEqual(
+            run.ofType("docker:index/container:Container").length,
+            1,
+            "the local target's registry stays",
+        );
         const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
         assert.ok(objects.length >= 7);
-        for (const r of objects) assert.match(r.provider ?? "", /::cluster-k8s::/, `${r.type} ${r.name} must use the kubeconfig cluster's provider`);
+        for (const r of objects)
+            assert.match(
+                r.provider ?? "",
+                /::cluster-k8s::/,
+                `${r.type} ${r.name} must use the kubeconfig cluster's provider`,
+            );
     });
 
     it("expands ~/ in the path to the home directory", async () => {
         const home = tempDir("stevedore-home-");
         const file = kubeconfigFile(path.join(home, ".kube"), "prod.yaml");
         const run = await withEnv({ HOME: home }, () =>
-            runProgram(withConfig(dev, (c) => (c["stevedore:cluster"] = { kind: "kubeconfig", path: "~/.kube/prod.yaml" }))),
+            runProgram(
+                withConfig(dev, (c) => (c["stevedore:cluster"] = { kind: "kubeconfig", path: "~/.kube/prod.yaml" })),
+            ),
         );
         assert.strictEqual(run.get(PROVIDER, "cluster-k8s").inputs.kubeconfig, file);
     });
 
     it("passes inline kubeconfig contents from stevedore:kubeconfig as a secret, never readable in state", async () => {
-        const config = withConfig(dev, (c) => Object.assign(c, { "stevedore:cluster": { kind: "kubeconfig", context: "prod" }, "stevedore:kubeconfig": KUBECONFIG }));
+        const config = withConfig(dev, (c) =>
+            Object.assign(c, {
+                "stevedore:cluster": { kind: "kubeconfig", context: "prod" },
+                "stevedore:kubeconfig": KUBECONFIG,
+            }),
+        );
         const run = await runProgram(config, {}, ["kubeconfig"]);
         const provider = run.get(PROVIDER, "cluster-k8s").inputs;
         assert.ok(isSecret(provider.kubeconfig), "inline kubeconfig must reach the provider as a secret");
         assert.strictEqual(unsecret(provider.kubeconfig), KUBECONFIG);
         assert.strictEqual(provider.context, "prod");
         const leaks = run.resources.filter((r) => plainStrings(r.inputs).some((v) => v.includes("TOPSECRET")));
-        assert.deepStrictEqual(leaks.map((r) => r.name), []);
+        assert.deepStrictEqual(
+            leaks.map((r) => r.name),
+            [],
+        );
         assert.doesNotMatch(JSON.stringify(run.outputs), /TOPSECRET/);
     });
 
     it("uses only a context name with the default kubeconfig lookup", async () => {
         const run = await withEnv({ KUBECONFIG: undefined }, () =>
-            runProgram(withConfig(dev, (c) => (c["stevedore:cluster"] = { kind: "kubeconfig", context: "gke_my-project_europe-west1_prod" }))),
+            runProgram(
+                withConfig(
+                    dev,
+                    (c) =>
+                        (c["stevedore:cluster"] = { kind: "kubeconfig", context: "gke_my-project_europe-west1_prod" }),
+                ),
+            ),
         );
         const provider = run.get(PROVIDER, "cluster-k8s").inputs;
-        assert.deepStrictEqual([provider.kubeconfig, provider.context], [undefined, "gke_my-project_europe-west1_prod"]);
+        assert.deepStrictEqual(
+            [provider.kubeconfig, provider.context],
+            [undefined, "gke_my-project_europe-west1_prod"],
+        );
     });
 
     it("renders manifests instead of connecting in render mode", async () => {
-        const config = withConfig(dev, (c) => Object.assign(c, { "stevedore:cluster": { kind: "kubeconfig", context: "prod" }, "stevedore:renderDir": "rendered/prod" }));
+        const config = withConfig(dev, (c) =>
+            Object.assign(c, {
+                "stevedore:cluster": { kind: "kubeconfig", context: "prod" },
+                "stevedore:renderDir": "rendered/prod",
+            }),
+        );
         const provider = (await runProgram(config)).get(PROVIDER, "cluster-k8s").inputs;
         assert.deepStrictEqual([provider.renderYamlToDirectory, provider.context], ["rendered/prod", undefined]);
     });
@@ -116,7 +155,9 @@ describe("kubeconfig cluster", () => {
         assert.strictEqual(run.outputs.registry, "docker.io");
         const secret = run.get("kubernetes:core/v1:Secret", "cluster-pull");
         assert.match(secret.provider ?? "", /::cluster-k8s::/);
-        assert.deepStrictEqual(podSpec(run.get("kubernetes:apps/v1:Deployment", "backend-deploy")).imagePullSecrets, [{ name: "stevedore-pull" }]);
+        assert.deepStrictEqual(podSpec(run.get("kubernetes:apps/v1:Deployment", "backend-deploy")).imagePullSecrets, [
+            { name: "stevedore-pull" },
+        ]);
         // Pull credentials alone: pushes use the machine's own `docker login`.
         assert.strictEqual(run.get("docker:index/image:Image", "backend-image").inputs.registry, undefined);
     });
@@ -128,14 +169,25 @@ describe("kubeconfig cluster", () => {
             kind: "iamGrant" as const,
             cloud: "azure" as const,
             roleDefinitionId: "AcrPull",
-            registryId: pulumi.output("/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr"),
+            registryId: pulumi.output(
+                "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr",
+            ),
         };
         assert.throws(
             () => cluster.grantPull(grant, pulumi.output("stevedore")),
             (error: Error) => {
-                assert.ok(error instanceof pulumi.RunError, "a RunError, so the CLI prints the message without a stack trace");
-                assert.match(error.message, /kubeconfig cluster .* cannot grant its nodes the IAM role that pulling from the azure registry needs/);
-                assert.match(error.message, /Use a pull secret instead: set stevedore:registry \{kind: generic, .*pull: secret\} with stevedore:pullUsername and stevedore:pullPassword/);
+                assert.ok(
+                    error instanceof pulumi.RunError,
+                    "a RunError, so the CLI prints the message without a stack trace",
+                );
+                assert.match(
+                    error.message,
+                    /kubeconfig cluster .* cannot grant its nodes the IAM role that pulling from the azure registry needs/,
+                );
+                assert.match(
+                    error.message,
+                    /Use a pull secret instead: set stevedore:registry \{kind: generic, .*pull: secret\} with stevedore:pullUsername and stevedore:pullPassword/,
+                );
                 return true;
             },
         );

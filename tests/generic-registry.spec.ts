@@ -55,7 +55,10 @@ describe("generic registry", () => {
         const run = await runProgram(withRegistry({ address: "docker.io/myuser" }, PUSH), {}, SECRET_KEYS);
         assert.deepStrictEqual(run.ofType(CONTAINER), [], "the local target's registry container must be replaced");
         for (const app of ["backend", "frontend"]) {
-            assert.match(String(run.get(IMAGE, `${app}-image`).inputs.imageName), new RegExp(`^docker\\.io/myuser/${app}:src-[0-9a-f]{16}$`));
+            assert.match(
+                String(run.get(IMAGE, `${app}-image`).inputs.imageName),
+                new RegExp(`^docker\\.io/myuser/${app}:src-[0-9a-f]{16}$`),
+            );
             const auth = pushAuth(run, app);
             assert.strictEqual(auth.server, "docker.io");
             assert.strictEqual(auth.username, "myuser");
@@ -69,34 +72,61 @@ describe("generic registry", () => {
 
     it("builds a Docker Hub pull Secret keyed https://index.docker.io/v1/ from the push credentials by default", async () => {
         const run = await runProgram(withRegistry({ address: "docker.io/myuser" }, PUSH), {}, SECRET_KEYS);
-        const secret = run.get(SECRET, "cluster-pull").inputs as { type: string; metadata: { name: string; namespace: string } };
+        const secret = run.get(SECRET, "cluster-pull").inputs as {
+            type: string;
+            metadata: { name: string; namespace: string };
+        };
         assert.strictEqual(secret.type, "kubernetes.io/dockerconfigjson");
         assert.deepStrictEqual([secret.metadata.name, secret.metadata.namespace], ["stevedore-pull", "stevedore"]);
         const config = dockerConfig(run);
         assert.deepStrictEqual(Object.keys(config.auths), [DOCKER_HUB_KEY]);
         const entry = config.auths[DOCKER_HUB_KEY];
-        assert.deepStrictEqual([entry.username, entry.password, decode(entry.auth)], ["myuser", "dckr_pat_push", "myuser:dckr_pat_push"]);
+        assert.deepStrictEqual(
+            [entry.username, entry.password, decode(entry.auth)],
+            ["myuser", "dckr_pat_push", "myuser:dckr_pat_push"],
+        );
         for (const app of ["backend", "frontend"]) {
-            assert.deepStrictEqual(podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets, [{ name: "stevedore-pull" }]);
-            assert.ok(run.dependsOn.get(`${app}-deploy`)?.includes("cluster-pull"), `${app} must wait for the pull Secret`);
+            assert.deepStrictEqual(
+                podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets,
+                [{ name: "stevedore-pull" }],
+            );
+            assert.ok(
+                run.dependsOn.get(`${app}-deploy`)?.includes("cluster-pull"),
+                `${app} must wait for the pull Secret`,
+            );
         }
     });
 
     it("uses separate read-only pull credentials for the Secret and keeps the push token for pushes only", async () => {
-        const run = await runProgram(withRegistry({ address: "docker.io/myuser", pull: "secret" }, { ...PUSH, ...PULL }), {}, SECRET_KEYS);
+        const run = await runProgram(
+            withRegistry({ address: "docker.io/myuser", pull: "secret" }, { ...PUSH, ...PULL }),
+            {},
+            SECRET_KEYS,
+        );
         const entry = dockerConfig(run).auths[DOCKER_HUB_KEY];
         assert.strictEqual(decode(entry.auth), "myuser:dckr_pat_readonly");
         assert.strictEqual(entry.password, "dckr_pat_readonly");
         assert.strictEqual(pushAuth(run, "backend").password, "dckr_pat_push");
-        const leaks = run.resources.flatMap((r) => plainStrings(r.inputs).filter((v) => v.includes("dckr_pat")).map(() => `${r.type} ${r.name}`));
+        const leaks = run.resources.flatMap((r) =>
+            plainStrings(r.inputs)
+                .filter((v) => v.includes("dckr_pat"))
+                .map(() => `${r.type} ${r.name}`),
+        );
         assert.deepStrictEqual(leaks, [], "no resource may hold a token in plain text");
     });
 
     it("pulls anonymously when asked: no Secret and no imagePullSecrets, while pushes still authenticate", async () => {
-        const run = await runProgram(withRegistry({ address: "docker.io/myuser", pull: "anonymous" }, PUSH), {}, SECRET_KEYS);
+        const run = await runProgram(
+            withRegistry({ address: "docker.io/myuser", pull: "anonymous" }, PUSH),
+            {},
+            SECRET_KEYS,
+        );
         assert.deepStrictEqual(run.ofType(SECRET), []);
         for (const app of ["backend", "frontend"]) {
-            assert.strictEqual(podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets, undefined);
+            assert.strictEqual(
+                podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets,
+                undefined,
+            );
         }
         assert.strictEqual(pushAuth(run, "backend").password, "dckr_pat_push");
     });
@@ -105,7 +135,10 @@ describe("generic registry", () => {
         const run = await runProgram(withRegistry({ address: "docker.io/myuser" }));
         assert.deepStrictEqual(run.ofType(SECRET), []);
         assert.strictEqual(run.get(IMAGE, "backend-image").inputs.registry, undefined);
-        assert.strictEqual(podSpec(run.get("kubernetes:apps/v1:Deployment", "backend-deploy")).imagePullSecrets, undefined);
+        assert.strictEqual(
+            podSpec(run.get("kubernetes:apps/v1:Deployment", "backend-deploy")).imagePullSecrets,
+            undefined,
+        );
     });
 
     it("treats index.docker.io as Docker Hub: repositories and pushes use docker.io", async () => {
@@ -115,7 +148,10 @@ describe("generic registry", () => {
     });
 
     it("pushes to GHCR under the owner, with a pull Secret for ghcr.io", async () => {
-        const config = withRegistry({ address: "ghcr.io/my-org" }, { ...PUSH, "stevedore:pullUsername": "bot", "stevedore:pullPassword": "ghp_readpackages" });
+        const config = withRegistry(
+            { address: "ghcr.io/my-org" },
+            { ...PUSH, "stevedore:pullUsername": "bot", "stevedore:pullPassword": "ghp_readpackages" },
+        );
         const run = await runProgram(config, {}, SECRET_KEYS);
         assert.match(String(run.get(IMAGE, "frontend-image").inputs.imageName), /^ghcr\.io\/my-org\/frontend:src-/);
         const docker = dockerConfig(run);
@@ -126,8 +162,15 @@ describe("generic registry", () => {
     });
 
     it("pushes to a Harbor project on a custom port, keyed by host:port", async () => {
-        const run = await runProgram(withRegistry({ address: "https://harbor.example.com:8443/stevedore" }, PUSH), {}, SECRET_KEYS);
-        assert.match(String(run.get(IMAGE, "backend-image").inputs.imageName), /^harbor\.example\.com:8443\/stevedore\/backend:src-/);
+        const run = await runProgram(
+            withRegistry({ address: "https://harbor.example.com:8443/stevedore" }, PUSH),
+            {},
+            SECRET_KEYS,
+        );
+        assert.match(
+            String(run.get(IMAGE, "backend-image").inputs.imageName),
+            /^harbor\.example\.com:8443\/stevedore\/backend:src-/,
+        );
         assert.deepStrictEqual(Object.keys(dockerConfig(run).auths), ["harbor.example.com:8443"]);
         assert.strictEqual(run.outputs.registry, "harbor.example.com:8443");
     });
@@ -160,13 +203,22 @@ describe("generic registry warnings (legal config, likely mistake)", () => {
     it("warns, naming the keys and docker login, when Docker Hub has no push credentials and pulls are anonymous", async () => {
         const seen = await warnings({ address: "docker.io/myuser" });
         assert.strictEqual(seen.length, 2, seen.join("\n"));
-        assert.match(seen[0], /stevedore:registry\.address = "docker\.io\/myuser": Docker Hub requires authentication to push, and stevedore:registryUsername \/ stevedore:registryPassword are not set; pushes will use this machine's `docker login docker\.io`/);
-        assert.match(seen[1], /stevedore:registry\.pull = "anonymous" from Docker Hub: only public repositories .* ImagePullBackOff; .* stevedore:pullUsername \/ stevedore:pullPassword/);
+        assert.match(
+            seen[0],
+            /stevedore:registry\.address = "docker\.io\/myuser": Docker Hub requires authentication to push, and stevedore:registryUsername \/ stevedore:registryPassword are not set; pushes will use this machine's `docker login docker\.io`/,
+        );
+        assert.match(
+            seen[1],
+            /stevedore:registry\.pull = "anonymous" from Docker Hub: only public repositories .* ImagePullBackOff; .* stevedore:pullUsername \/ stevedore:pullPassword/,
+        );
     });
 
     it("warns about anonymous pulls from GHCR even with push credentials", async () => {
         const seen = await warnings({ address: "ghcr.io/my-org", pull: "anonymous" }, PUSH);
-        assert.deepStrictEqual(seen.map((w) => w.split(":")[0] + ":" + w.split(":")[1].split(" ")[0]), ["stevedore:registry.pull"]);
+        assert.deepStrictEqual(
+            seen.map((w) => w.split(":")[0] + ":" + w.split(":")[1].split(" ")[0]),
+            ["stevedore:registry.pull"],
+        );
     });
 
     it("stays quiet for credentials with a pull Secret, and for a self-hosted registry", async () => {

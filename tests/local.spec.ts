@@ -19,7 +19,10 @@ describe("local target", () => {
         assert.strictEqual(container.name, "stevedore-registry");
         assert.deepStrictEqual(container.ports, [{ internal: 5000, external: 5001, ip: "127.0.0.1" }]);
         assert.deepStrictEqual(container.networksAdvanced, [{ name: "kind" }]);
-        assert.strictEqual(container.image, run.get("docker:index/remoteImage:RemoteImage", "registry-image").state.imageId);
+        assert.strictEqual(
+            container.image,
+            run.get("docker:index/remoteImage:RemoteImage", "registry-image").state.imageId,
+        );
         assert.strictEqual(run.outputs.registry, "localhost:5001");
     });
 
@@ -28,21 +31,33 @@ describe("local target", () => {
         for (const app of ["backend", "frontend"]) {
             const image = run.get("docker:index/image:Image", `${app}-image`);
             assert.match(String(image.inputs.imageName), new RegExp(`^localhost:5001/${app}:src-[0-9a-f]{16}$`));
-            assert.ok(run.dependsOn.get(`${app}-image`)?.includes("registry-container"), `${app} image must wait for the registry container`);
+            assert.ok(
+                run.dependsOn.get(`${app}-image`)?.includes("registry-container"),
+                `${app} image must wait for the registry container`,
+            );
             assert.strictEqual(image.inputs.registry, undefined, "an anonymous local registry needs no credentials");
         }
     });
 
     it("uses an existing registry by address, with a namespace, and starts no container", async () => {
-        const config = withConfig(dev, (c) => (c["stevedore:local"] = { registry: { mode: "existing", address: "127.0.0.1:5000/team" } }));
+        const config = withConfig(
+            dev,
+            (c) => (c["stevedore:local"] = { registry: { mode: "existing", address: "127.0.0.1:5000/team" } }),
+        );
         const run = await runProgram(config);
         assert.deepStrictEqual(run.ofType(CONTAINER), []);
-        assert.match(String(run.get("docker:index/image:Image", "backend-image").inputs.imageName), /^127\.0\.0\.1:5000\/team\/backend:src-/);
+        assert.match(
+            String(run.get("docker:index/image:Image", "backend-image").inputs.imageName),
+            /^127\.0\.0\.1:5000\/team\/backend:src-/,
+        );
         assert.strictEqual(run.outputs.registry, "127.0.0.1:5000");
     });
 
     it("connects to the configured kubeconfig context, and every object uses that provider", async () => {
-        const config = withConfig(dev, (c) => (c["stevedore:local"] = { context: "kind-stevedore", kubeconfig: "/home/dev/.kube/kind" }));
+        const config = withConfig(
+            dev,
+            (c) => (c["stevedore:local"] = { context: "kind-stevedore", kubeconfig: "/home/dev/.kube/kind" }),
+        );
         const run = await runProgram(config);
         const provider = run.get(PROVIDER, "cluster-k8s");
         assert.strictEqual(provider.inputs.context, "kind-stevedore");
@@ -50,7 +65,8 @@ describe("local target", () => {
         assert.strictEqual(provider.inputs.renderYamlToDirectory, undefined);
         const k8sObjects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
         assert.ok(k8sObjects.length >= 7);
-        for (const r of k8sObjects) assert.match(r.provider ?? "", /::cluster-k8s::/, `${r.type} ${r.name} must use the cluster's provider`);
+        for (const r of k8sObjects)
+            assert.match(r.provider ?? "", /::cluster-k8s::/, `${r.type} ${r.name} must use the cluster's provider`);
     });
 
     it("renders manifests to a directory instead of applying them in render mode", async () => {
@@ -83,8 +99,14 @@ describe("local target", () => {
         };
         assert.strictEqual(Buffer.from(doc.auths["localhost:5001"].auth, "base64").toString(), "ci:s3cret-pw");
         for (const app of ["backend", "frontend"]) {
-            assert.deepStrictEqual(podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets, [{ name: "stevedore-pull" }]);
-            assert.ok(run.dependsOn.get(`${app}-deploy`)?.includes("cluster-pull"), `${app} must wait for its pull secret`);
+            assert.deepStrictEqual(
+                podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets,
+                [{ name: "stevedore-pull" }],
+            );
+            assert.ok(
+                run.dependsOn.get(`${app}-deploy`)?.includes("cluster-pull"),
+                `${app} must wait for its pull secret`,
+            );
         }
     });
 
@@ -94,8 +116,15 @@ describe("local target", () => {
             c["stevedore:registryPassword"] = "s3cret-pw";
         });
         const htpasswd = async () => {
-            const container = (await runProgram(config, {}, ["registryPassword"])).get(CONTAINER, "registry-container").inputs;
-            assert.deepStrictEqual(container.envs, ["REGISTRY_AUTH=htpasswd", "REGISTRY_AUTH_HTPASSWD_REALM=stevedore", "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd"]);
+            const container = (await runProgram(config, {}, ["registryPassword"])).get(
+                CONTAINER,
+                "registry-container",
+            ).inputs;
+            assert.deepStrictEqual(container.envs, [
+                "REGISTRY_AUTH=htpasswd",
+                "REGISTRY_AUTH_HTPASSWD_REALM=stevedore",
+                "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd",
+            ]);
             // The upload list reaches the provider as a secret because its content is one.
             const [upload] = unsecret(container.uploads) as { file: string; content: string }[];
             assert.strictEqual(upload.file, "/auth/htpasswd");
@@ -115,6 +144,7 @@ describe("local target", () => {
         const run = await runProgram(dev);
         assert.deepStrictEqual(run.ofType("kubernetes:core/v1:Secret"), []);
         assert.strictEqual(run.get(CONTAINER, "registry-container").inputs.uploads, undefined);
-        for (const d of run.ofType("kubernetes:apps/v1:Deployment")) assert.strictEqual(podSpec(d).imagePullSecrets, undefined);
+        for (const d of run.ofType("kubernetes:apps/v1:Deployment"))
+            assert.strictEqual(podSpec(d).imagePullSecrets, undefined);
     });
 });

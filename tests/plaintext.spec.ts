@@ -5,7 +5,8 @@ import { stackConfig, withConfig } from "./harness/stacks";
 import { withWarnings } from "./harness/warnings";
 
 const dev = stackConfig("dev");
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: lab\n  cluster: {server: https://lab.example.com:6443}\n";
+const KUBECONFIG =
+    "apiVersion: v1\nkind: Config\nclusters:\n- name: lab\n  cluster: {server: https://lab.example.com:6443}\n";
 
 /** Local push credentials, a generic registry with its own pull token, and an inline kubeconfig: every credential key. */
 const allCredentials = withConfig(dev, (c) => {
@@ -34,20 +35,36 @@ describe("credentials set without --secret", () => {
     it("warns once per plain credential key, naming it and the exact pulumi config set --secret command", async () => {
         const warnings = await plaintextWarnings([]);
         assert.strictEqual(warnings.length, 3, warnings.join("\n"));
-        assert.match(warnings[0], /^stevedore:registryPassword is stored in plain text in Pulumi\.test\.yaml: it was set without --secret/);
-        assert.ok(warnings[0].includes("`pulumi config set --secret stevedore:registryPassword <password-or-token>`"), warnings[0]);
-        assert.ok(warnings[1].includes("`pulumi config set --secret stevedore:pullPassword <read-only-token>`"), warnings[1]);
-        assert.ok(warnings[2].includes("`pulumi config set --secret stevedore:kubeconfig < <kubeconfig-file>`"), warnings[2]);
+        assert.match(
+            warnings[0],
+            /^stevedore:registryPassword is stored in plain text in Pulumi\.test\.yaml: it was set without --secret/,
+        );
+        assert.ok(
+            warnings[0].includes("`pulumi config set --secret stevedore:registryPassword <password-or-token>`"),
+            warnings[0],
+        );
+        assert.ok(
+            warnings[1].includes("`pulumi config set --secret stevedore:pullPassword <read-only-token>`"),
+            warnings[1],
+        );
+        assert.ok(
+            warnings[2].includes("`pulumi config set --secret stevedore:kubeconfig < <kubeconfig-file>`"),
+            warnings[2],
+        );
     });
 
     it("never puts the value itself in the warning", async () => {
         const warnings = await plaintextWarnings([]);
-        for (const value of ["push-pw", "pull-token", "lab.example.com"]) assert.ok(!warnings.join("\n").includes(value), value);
+        for (const value of ["push-pw", "pull-token", "lab.example.com"])
+            assert.ok(!warnings.join("\n").includes(value), value);
     });
 
     it("warns only about the keys that are not secret", async () => {
         const warnings = await plaintextWarnings(["registryPassword", "kubeconfig"]);
-        assert.deepStrictEqual(warnings.map((w) => w.split(" ")[0]), ["stevedore:pullPassword"]);
+        assert.deepStrictEqual(
+            warnings.map((w) => w.split(" ")[0]),
+            ["stevedore:pullPassword"],
+        );
     });
 
     it("stays quiet when every credential was set with --secret, and when none is set", async () => {

@@ -64,38 +64,78 @@ for (const target of TARGET_CASES) {
             const pin = `${repositories.backend}@sha256:${digest("1")}`;
             const config = withConfig(target.config, (c) => (apps(c)[0].image = pin));
             const run = await withTarget(target, () => runProgram(config, mocksWith(target, {})));
-            assert.deepStrictEqual(run.ofType(IMAGE).map((r) => r.name), ["frontend-image"]);
+            assert.deepStrictEqual(
+                run.ofType(IMAGE).map((r) => r.name),
+                ["frontend-image"],
+            );
             assert.strictEqual(image(run, "backend"), pin);
-            assert.deepStrictEqual(run.ofType(PULL).filter((r) => r.name.startsWith("backend")), [], "a pin is not copied");
+            assert.deepStrictEqual(
+                run.ofType(PULL).filter((r) => r.name.startsWith("backend")),
+                [],
+                "a pin is not copied",
+            );
         });
 
         it("promotes from another registry: copies each digest into this registry, keeps it, and deploys the copy", async () => {
-            const source = { backend: { image: `dev.example.com:5000/backend@sha256:${digest("a")}` }, frontend: { image: `dev.example.com:5000/frontend@sha256:${digest("b")}` } };
-            const run = await withTarget(target, () => runProgram(promoting(target.config), mocksWith(target, { [SOURCE]: source })));
+            const source = {
+                backend: { image: `dev.example.com:5000/backend@sha256:${digest("a")}` },
+                frontend: { image: `dev.example.com:5000/frontend@sha256:${digest("b")}` },
+            };
+            const run = await withTarget(target, () =>
+                runProgram(promoting(target.config), mocksWith(target, { [SOURCE]: source })),
+            );
             assert.deepStrictEqual(run.ofType(IMAGE), [], "a promoting stack builds nothing");
-            for (const [app, c] of [["backend", "a"], ["frontend", "b"]] as const) {
+            for (const [app, c] of [
+                ["backend", "a"],
+                ["frontend", "b"],
+            ] as const) {
                 assert.strictEqual(run.get(PULL, `${app}-pull`).inputs.name, source[app].image);
-                assert.strictEqual(run.get(TAG, `${app}-tag`).inputs.targetImage, `${repositories[app]}:promoted-${c.repeat(12)}`);
-                assert.strictEqual(run.get(PUSH, `${app}-push`).inputs.keepRemotely, true, "destroying a copy must not delete a digest prod runs");
+                assert.strictEqual(
+                    run.get(TAG, `${app}-tag`).inputs.targetImage,
+                    `${repositories[app]}:promoted-${c.repeat(12)}`,
+                );
+                assert.strictEqual(
+                    run.get(PUSH, `${app}-push`).inputs.keepRemotely,
+                    true,
+                    "destroying a copy must not delete a digest prod runs",
+                );
                 assert.strictEqual(image(run, app), `${repositories[app]}@sha256:${digest(c)}`);
             }
             assert.ok(run.dependsOn.get("backend-push")?.includes("backend-tag"), "the push waits for the tag");
         });
 
         it("promotes from the same registry without copying", async () => {
-            const source = { backend: { image: `${repositories.backend}@sha256:${digest("c")}` }, frontend: { image: `${repositories.frontend}@sha256:${digest("d")}` } };
-            const run = await withTarget(target, () => runProgram(promoting(target.config), mocksWith(target, { [SOURCE]: source })));
-            for (const type of [IMAGE, PULL, TAG, PUSH]) assert.deepStrictEqual(run.ofType(type).filter((r) => !r.name.startsWith("registry")), [], type);
+            const source = {
+                backend: { image: `${repositories.backend}@sha256:${digest("c")}` },
+                frontend: { image: `${repositories.frontend}@sha256:${digest("d")}` },
+            };
+            const run = await withTarget(target, () =>
+                runProgram(promoting(target.config), mocksWith(target, { [SOURCE]: source })),
+            );
+            for (const type of [IMAGE, PULL, TAG, PUSH])
+                assert.deepStrictEqual(
+                    run.ofType(type).filter((r) => !r.name.startsWith("registry")),
+                    [],
+                    type,
+                );
             assert.strictEqual(image(run, "backend"), source.backend.image);
             assert.strictEqual(image(run, "frontend"), source.frontend.image);
         });
 
         it("names an app the source stack does not have, with nothing created", async () => {
             const source = { backend: { image: `dev.example.com/backend@sha256:${digest("a")}` } };
-            const { error, resources } = await withTarget(target, () => runFailing(promoting(target.config), mocksWith(target, { [SOURCE]: source })));
+            const { error, resources } = await withTarget(target, () =>
+                runFailing(promoting(target.config), mocksWith(target, { [SOURCE]: source })),
+            );
             assert.strictEqual(error.name, "PromotionError", error.stack);
-            assert.match(error.message, /stevedore:promoteFrom = "organization\/stevedore\/dev": app "frontend" is not in that stack's apps output \(it has: backend\)/);
-            assert.deepStrictEqual(resources.map((r) => `${r.type} ${r.name}`), [`${STACK_REF} promote-source`]);
+            assert.match(
+                error.message,
+                /stevedore:promoteFrom = "organization\/stevedore\/dev": app "frontend" is not in that stack's apps output \(it has: backend\)/,
+            );
+            assert.deepStrictEqual(
+                resources.map((r) => `${r.type} ${r.name}`),
+                [`${STACK_REF} promote-source`],
+            );
         });
 
         it("lets a pin override the promotion for one app (a rollback on a promoting stack)", async () => {
@@ -114,24 +154,53 @@ for (const target of TARGET_CASES) {
             });
             const { error, resources } = await withTarget(target, () => runFailing(config, mocksWith(target, {})));
             assert.strictEqual(error.name, "ConfigError", error.stack);
-            assert.ok(error.message.includes(`stevedore:apps[0].image = "${repositories.backend}:latest": is a tag (:latest), which can move; must be pinned by digest: <repository>@sha256:<64 hex digits>`), error.message);
-            assert.ok(error.message.includes("stevedore:apps[1].image = ") && error.message.includes(": digest has 12 hex digit(s), not 64"), error.message);
+            assert.ok(
+                error.message.includes(
+                    `stevedore:apps[0].image = "${repositories.backend}:latest": is a tag (:latest), which can move; must be pinned by digest: <repository>@sha256:<64 hex digits>`,
+                ),
+                error.message,
+            );
+            assert.ok(
+                error.message.includes("stevedore:apps[1].image = ") &&
+                    error.message.includes(": digest has 12 hex digit(s), not 64"),
+                error.message,
+            );
             assert.deepStrictEqual(resources, []);
         });
 
         it("passes stevedore:buildOnPreview to every image build, off by default", async () => {
-            const on = await withTarget(target, () => runProgram({ ...target.config, "stevedore:buildOnPreview": "true" }, mocksWith(target, {})));
-            assert.deepStrictEqual(on.ofType(IMAGE).map((r) => r.inputs.buildOnPreview), [true, true]);
+            const on = await withTarget(target, () =>
+                runProgram({ ...target.config, "stevedore:buildOnPreview": "true" }, mocksWith(target, {})),
+            );
+            assert.deepStrictEqual(
+                on.ofType(IMAGE).map((r) => r.inputs.buildOnPreview),
+                [true, true],
+            );
             const off = await withTarget(target, () => runProgram(target.config, mocksWith(target, {})));
-            assert.deepStrictEqual(off.ofType(IMAGE).map((r) => r.inputs.buildOnPreview), [false, false]);
+            assert.deepStrictEqual(
+                off.ofType(IMAGE).map((r) => r.inputs.buildOnPreview),
+                [false, false],
+            );
         });
 
         it("records each app's digest history, newest first, from the stack's own previous outputs", async () => {
-            const older = [`${repositories.backend}@sha256:${digest("2")}`, `${repositories.backend}@sha256:${digest("3")}`];
-            const run = await withTarget(target, () => runProgram(target.config, mocksWith(target, { [SELF]: { backend: { image: older[0], history: older } } })));
+            const older = [
+                `${repositories.backend}@sha256:${digest("2")}`,
+                `${repositories.backend}@sha256:${digest("3")}`,
+            ];
+            const run = await withTarget(target, () =>
+                runProgram(
+                    target.config,
+                    mocksWith(target, { [SELF]: { backend: { image: older[0], history: older } } }),
+                ),
+            );
             const out = run.outputs.apps as AppsOutput;
             assert.deepStrictEqual(out.backend.history, [out.backend.image, ...older]);
-            assert.deepStrictEqual(out.frontend.history, [out.frontend.image], "an app with no earlier outputs starts its history");
+            assert.deepStrictEqual(
+                out.frontend.history,
+                [out.frontend.image],
+                "an app with no earlier outputs starts its history",
+            );
         });
     });
 }
@@ -139,25 +208,47 @@ for (const target of TARGET_CASES) {
 describe("promotion safeguards", () => {
     const local = TARGET_CASES[0];
     it("fails the update, naming both digests, when the copy's digest differs from the source's", async () => {
-        const source = { backend: { image: `dev.example.com/backend@sha256:${digest("a")}` }, frontend: { image: `dev.example.com/frontend@sha256:${digest("b")}` } };
-        const { error } = await runFailing(promoting(local.config), mocksWith(local, { [SOURCE]: source }, `sha256:${digest("e")}`));
-        assert.match(error.message, new RegExp(`promoting dev\\.example\\.com/\\w+@sha256:\\w{64}: the copy pushed to localhost:5001/\\w+ has digest sha256:${digest("e")}, not the source's sha256:[ab]{64}`));
+        const source = {
+            backend: { image: `dev.example.com/backend@sha256:${digest("a")}` },
+            frontend: { image: `dev.example.com/frontend@sha256:${digest("b")}` },
+        };
+        const { error } = await runFailing(
+            promoting(local.config),
+            mocksWith(local, { [SOURCE]: source }, `sha256:${digest("e")}`),
+        );
+        assert.match(
+            error.message,
+            new RegExp(
+                `promoting dev\\.example\\.com/\\w+@sha256:\\w{64}: the copy pushed to localhost:5001/\\w+ has digest sha256:${digest("e")}, not the source's sha256:[ab]{64}`,
+            ),
+        );
     });
 
     it("rejects a promoteFrom that is not <org>/<project>/<stack>", async () => {
         const { error } = await runFailing({ ...local.config, "stevedore:promoteFrom": "dev" });
-        assert.match(error.message, /stevedore:promoteFrom = "dev": must be a fully qualified stack name <org>\/<project>\/<stack>/);
+        assert.match(
+            error.message,
+            /stevedore:promoteFrom = "dev": must be a fully qualified stack name <org>\/<project>\/<stack>/,
+        );
     });
 
     it("does not ask a promoted or pinned app for a build context", async () => {
-        const config = withConfig(local.config, (c) => Object.assign(apps(c)[0], { context: "apps/missing", image: `localhost:5001/backend@sha256:${digest("1")}` }));
+        const config = withConfig(local.config, (c) =>
+            Object.assign(apps(c)[0], {
+                context: "apps/missing",
+                image: `localhost:5001/backend@sha256:${digest("1")}`,
+            }),
+        );
         const run = await runProgram(config, mocksWith(local, {}));
         assert.strictEqual(image(run, "backend"), `localhost:5001/backend@sha256:${digest("1")}`);
     });
 
     it("caps the history at 10 digests", async () => {
         const older = Array.from({ length: 12 }, (_, i) => `localhost:5001/backend@sha256:${digest(i.toString(16))}`);
-        const run = await runProgram(local.config, mocksWith(local, { [SELF]: { backend: { image: older[0], history: older } } }));
+        const run = await runProgram(
+            local.config,
+            mocksWith(local, { [SELF]: { backend: { image: older[0], history: older } } }),
+        );
         const history = (run.outputs.apps as AppsOutput).backend.history ?? [];
         assert.strictEqual(history.length, 10);
         assert.deepStrictEqual(history.slice(1), older.slice(0, 9));

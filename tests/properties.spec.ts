@@ -32,11 +32,26 @@ describe("generated stack configs (property-based)", function () {
 
     it("judges its own oracle: a wrong expectation is reported as a counterexample", () => {
         const dev = stackConfig("dev");
-        const claimedInvalid = loaderVerdict({ variant: "local", config: dev, secretKeys: [], expected: { kind: "reject", keys: ["stevedore:apps"], mutation: "none" } });
+        const claimedInvalid = loaderVerdict({
+            variant: "local",
+            config: dev,
+            secretKeys: [],
+            expected: { kind: "reject", keys: ["stevedore:apps"], mutation: "none" },
+        });
         assert.match(claimedInvalid.counterexample ?? "", /invalid config accepted/);
-        const wrongKey = loaderVerdict({ variant: "local", config: { ...dev, "stevedore:bogus": 1 }, secretKeys: [], expected: { kind: "reject", keys: ["stevedore:other"], mutation: "typo" } });
+        const wrongKey = loaderVerdict({
+            variant: "local",
+            config: { ...dev, "stevedore:bogus": 1 },
+            secretKeys: [],
+            expected: { kind: "reject", keys: ["stevedore:other"], mutation: "typo" },
+        });
         assert.match(wrongKey.counterexample ?? "", /does not name stevedore:other/);
-        const unwarned = loaderVerdict({ variant: "local", config: dev, secretKeys: [], expected: { kind: "accept", plaintext: ["registryPassword"] } });
+        const unwarned = loaderVerdict({
+            variant: "local",
+            config: dev,
+            secretKeys: [],
+            expected: { kind: "accept", plaintext: ["registryPassword"] },
+        });
         assert.match(unwarned.counterexample ?? "", /plain-text warnings for \[\]/);
     });
 
@@ -53,7 +68,15 @@ describe("generated stack configs (property-based)", function () {
         const t = report.tally("loader");
         assert.ok(t.rejected > RUNS / 2 && t.accepted > RUNS / 10, `rejected ${t.rejected}, accepted ${t.accepted}`);
         assert.deepStrictEqual([...report.variants].sort(), [...VARIANTS].sort());
-        for (const m of ["unknown top-level key", "unknown app key", "wrong type", "out of range", "bad name", "missing required key", "conflicting keys"]) {
+        for (const m of [
+            "unknown top-level key",
+            "unknown app key",
+            "wrong type",
+            "out of range",
+            "bad name",
+            "missing required key",
+            "conflicting keys",
+        ]) {
             assert.ok(report.mutations.has(m), `no "${m}" mutation was generated`);
         }
     });
@@ -61,8 +84,13 @@ describe("generated stack configs (property-based)", function () {
     for (const variant of VARIANTS) {
         it(`${variant}: the whole program registers digest-pinned Deployments for valid configs and nothing for invalid ones`, async () => {
             const judged = async (c: Generated) => throwOn("program", c, await programVerdict(c));
-            report.check(await fc.check(fc.asyncProperty(acceptedCase(variant), judged), { seed: SEED, numRuns: SAMPLE }));
-            const rejected = fc.oneof({ weight: 4, arbitrary: invalidCase(variant) }, { weight: 1, arbitrary: chaosCase(variant) });
+            report.check(
+                await fc.check(fc.asyncProperty(acceptedCase(variant), judged), { seed: SEED, numRuns: SAMPLE }),
+            );
+            const rejected = fc.oneof(
+                { weight: 4, arbitrary: invalidCase(variant) },
+                { weight: 1, arbitrary: chaosCase(variant) },
+            );
             report.check(await fc.check(fc.asyncProperty(rejected, judged), { seed: SEED, numRuns: SAMPLE * 10 }));
         });
     }

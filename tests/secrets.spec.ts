@@ -12,7 +12,13 @@ import { SEED } from "./harness/propertyReport";
 import { mocksFor } from "./harness/verdicts";
 
 /** Tokens the mocked clouds hand the program: they must stay secret too. */
-const CLOUD_TOKENS = { "ECR token": ECR_PASSWORD, "Entra token": AAD_TOKEN, "ACR refresh token": ACR_REFRESH_TOKEN, "GCP access token": ACCESS_TOKEN, "AKS kubeconfig token": "7f3c0b9e2d4a61f8c5e7b3a9d0f2c4e6" };
+const CLOUD_TOKENS = {
+    "ECR token": ECR_PASSWORD,
+    "Entra token": AAD_TOKEN,
+    "ACR refresh token": ACR_REFRESH_TOKEN,
+    "GCP access token": ACCESS_TOKEN,
+    "AKS kubeconfig token": "7f3c0b9e2d4a61f8c5e7b3a9d0f2c4e6",
+};
 
 /** The credential values a config sets, by key (the inline kubeconfig by its whole text). */
 function configSecrets(config: TestConfig): Record<string, string> {
@@ -21,10 +27,22 @@ function configSecrets(config: TestConfig): Record<string, string> {
 }
 
 /** A resource input and an output the way the mock engine records them: one plain, one secret. */
-async function planted(plain: string, secret: string): Promise<{ resources: Registered[]; outputs: Record<string, unknown> }> {
+async function planted(
+    plain: string,
+    secret: string,
+): Promise<{ resources: Registered[]; outputs: Record<string, unknown> }> {
     await pulumi.runtime.setMocks(new RecordingMocks(), "stevedore", "test", false);
     const resources: Registered[] = [
-        { type: "test:Thing", name: "t", id: "t", state: {}, inputs: { ok: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: secret }, auth: Buffer.from(`ci:${plain}`).toString("base64") } },
+        {
+            type: "test:Thing",
+            name: "t",
+            id: "t",
+            state: {},
+            inputs: {
+                ok: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: secret },
+                auth: Buffer.from(`ci:${plain}`).toString("base64"),
+            },
+        },
     ];
     return { resources, outputs: { hidden: pulumi.secret(secret), shown: pulumi.output({ nested: plain }) } };
 }
@@ -39,7 +57,11 @@ describe("secrets cannot leak", function () {
         const { resources, outputs } = await planted("leak-plain-1", "leak-hidden-2");
         const leaks = await plainSecrets(resources, outputs, { plain: "leak-plain-1", hidden: "leak-hidden-2" });
         assert.deepStrictEqual(leaks, ["plain in test:Thing t", "plain in the stack outputs"]);
-        assert.deepStrictEqual(found(JSON.stringify({ k: inlineKubeconfig("x") }), { kubeconfig: inlineKubeconfig("x") }), ["kubeconfig"], "a multi-line value is found JSON-escaped");
+        assert.deepStrictEqual(
+            found(JSON.stringify({ k: inlineKubeconfig("x") }), { kubeconfig: inlineKubeconfig("x") }),
+            ["kubeconfig"],
+            "a multi-line value is found JSON-escaped",
+        );
         await pulumi.runtime.disconnect();
     });
 
@@ -50,9 +72,15 @@ describe("secrets cannot leak", function () {
                 const run = await runProgram(c.config, mocksFor(c), c.secretKeys);
                 // Credentials reach some resource (as secrets), so a clean result means something.
                 const everything = JSON.stringify(run.resources.map((r) => r.inputs));
-                const kubeconfigToken = (/token: (leak-kube-[0-9a-f]+)/.exec(fromConfig["stevedore:kubeconfig"] ?? "") ?? [])[1];
-                const wanted = { ...fromConfig, ...(kubeconfigToken === undefined ? {} : { "kubeconfig token": kubeconfigToken }) };
-                for (const name of Object.keys(wanted)) assert.ok(found(everything, wanted).includes(name), `${name} never reached a resource`);
+                const kubeconfigToken = (/token: (leak-kube-[0-9a-f]+)/.exec(
+                    fromConfig["stevedore:kubeconfig"] ?? "",
+                ) ?? [])[1];
+                const wanted = {
+                    ...fromConfig,
+                    ...(kubeconfigToken === undefined ? {} : { "kubeconfig token": kubeconfigToken }),
+                };
+                for (const name of Object.keys(wanted))
+                    assert.ok(found(everything, wanted).includes(name), `${name} never reached a resource`);
                 const leaks = await plainSecrets(run.resources, run.rawOutputs, { ...wanted, ...CLOUD_TOKENS });
                 assert.deepStrictEqual(leaks, [], `plain secrets in ${JSON.stringify(c.config)}`);
             }

@@ -53,7 +53,10 @@ describe("npm run up checks its prerequisites before any long step", () => {
     });
 
     it("asks for kind for the dev stack, unless STEVEDORE_SKIP_KIND says another cluster is used", () => {
-        assert.match(up(without("kind")).err, /missing: kind .*\n {2}-> install kind .* STEVEDORE_SKIP_KIND=1 with stevedore:local\.context/);
+        assert.match(
+            up(without("kind")).err,
+            /missing: kind .*\n {2}-> install kind .* STEVEDORE_SKIP_KIND=1 with stevedore:local\.context/,
+        );
         const skipped = up(without("kind", "docker"), { STEVEDORE_SKIP_KIND: "1" });
         assert.doesNotMatch(skipped.err, /missing: kind/);
         const otherStack = up(without("kind", "docker"), { STEVEDORE_STACK: "prod" });
@@ -72,6 +75,7 @@ describe("npm run up checks its prerequisites before any long step", () => {
     it("reports every missing prerequisite at once", () => {
         const result = up([]);
         assert.strictEqual(result.status, 1);
-        for (const what of ["npm", "docker", "kind", "the Pulumi CLI"]) assert.match(result.err, new RegExp(`missing: ${what}`));
+        for (const what of ["npm", "docker", "kind", "the Pulumi CLI"])
+            assert.match(result.err, new RegExp(`missing: ${what}`));
     });
 });

@@ -8,11 +8,15 @@ import { stringify } from "yaml";
 const ROOT = path.resolve(__dirname, "..");
 
 function validate(args: string[]): { status: number; out: string; err: string } {
-    const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/ts-node/dist/bin.js"), path.join(ROOT, "scripts/validate.ts"), ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 90_000,
-    });
+    const result = spawnSync(
+        process.execPath,
+        [path.join(ROOT, "node_modules/ts-node/dist/bin.js"), path.join(ROOT, "scripts/validate.ts"), ...args],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+            timeout: 90_000,
+        },
+    );
     return { status: result.status ?? -1, out: result.stdout, err: result.stderr };
 }
 
@@ -28,7 +32,10 @@ describe("npm run validate (offline stack file check)", function () {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("passes the shipped stacks, fails a typo with the program's message, and counts an encrypted value as set", () => {
-        const typo = write("typo", { "stevedore:target": "local", "stevedore:apps": [{ name: "backend", replcas: 3 }] });
+        const typo = write("typo", {
+            "stevedore:target": "local",
+            "stevedore:apps": [{ name: "backend", replcas: 3 }],
+        });
         const secret = write("secret", {
             "stevedore:target": "local",
             "stevedore:apps": [{ name: "backend" }],
@@ -40,7 +47,10 @@ describe("npm run validate (offline stack file check)", function () {
         assert.match(result.out, /^Pulumi\.dev\.yaml: valid$/m);
         assert.match(result.out, /^Pulumi\.prod\.yaml: valid$/m);
         assert.match(result.out, /Pulumi\.secret\.yaml: valid$/m);
-        assert.match(result.err, /Pulumi\.typo\.yaml: Invalid stack config \(nothing was created\):\n {2}- stevedore:apps\[0\]\.replcas = 3: unknown key/);
+        assert.match(
+            result.err,
+            /Pulumi\.typo\.yaml: Invalid stack config \(nothing was created\):\n {2}- stevedore:apps\[0\]\.replcas = 3: unknown key/,
+        );
     });
 
     it("says which stacks exist when asked for one that does not (exit 2)", () => {

@@ -14,9 +14,29 @@ const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
 const VALIDATOR = path.join(ROOT, "node_modules", ".bin", "action-validator");
 
 type Fields = Record<string, unknown>;
-interface Step { id?: string; uses?: string; run?: string; if?: string; with?: Fields; env?: Fields; "working-directory"?: string }
-interface Job { if?: string; needs?: string | string[]; environment?: string; concurrency?: { group: string; "cancel-in-progress": boolean }; strategy?: { matrix: Fields }; env?: Fields; steps: Step[] }
-interface Workflow { on: Fields; permissions: Fields; jobs: Record<string, Job> }
+interface Step {
+    id?: string;
+    uses?: string;
+    run?: string;
+    if?: string;
+    with?: Fields;
+    env?: Fields;
+    "working-directory"?: string;
+}
+interface Job {
+    if?: string;
+    needs?: string | string[];
+    environment?: string;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    strategy?: { matrix: Fields };
+    env?: Fields;
+    steps: Step[];
+}
+interface Workflow {
+    on: Fields;
+    permissions: Fields;
+    jobs: Record<string, Job>;
+}
 
 const files = fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f));
 const load = (file: string) => parse(fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8")) as Workflow;
@@ -43,7 +63,9 @@ function runFacts(stack: string, cwd = ROOT): Fields {
     const run = spawnSync("bash", ["-c", script], { cwd, env, encoding: "utf8" });
     assert.strictEqual(run.status, 0, run.stderr);
     const lines = fs.readFileSync(output, "utf8").trim().split("\n");
-    return Object.fromEntries(lines.map((line): [string, string] => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+    return Object.fromEntries(
+        lines.map((line): [string, string] => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
 }
 
 describe("workflows", () => {
@@ -81,13 +103,19 @@ describe("workflows", () => {
         });
 
         it("install with Node 22 and the policy pack, run the tests, then preview with the pack and comment", () => {
-            const setup = indexOf(job, (s) => s.uses?.startsWith("actions/setup-node@") === true && s.with?.["node-version"] === 22);
+            const setup = indexOf(
+                job,
+                (s) => s.uses?.startsWith("actions/setup-node@") === true && s.with?.["node-version"] === 22,
+            );
             const ci = indexOf(job, (s) => s.run === "npm ci");
             // npm test runs the policy pack's suite too, so the pack is installed first.
             const pack = indexOf(job, (s) => s["working-directory"] === "policy" && s.run === "npm ci");
             const test = indexOf(job, (s) => s.run === "npm test");
             const preview = indexOf(job, (s) => s === pulumiStep(job));
-            assert.ok(setup >= 0 && setup < ci && ci < pack && pack < test && test < preview, `${setup} ${ci} ${pack} ${test} ${preview}`);
+            assert.ok(
+                setup >= 0 && setup < ci && ci < pack && pack < test && test < preview,
+                `${setup} ${ci} ${pack} ${test} ${preview}`,
+            );
             assert.deepStrictEqual(pulumiStep(job)?.with, {
                 ...pulumiStep(job)?.with,
                 command: "preview",
@@ -99,9 +127,14 @@ describe("workflows", () => {
 
         it("still test a fork's pull request, which cannot preview", () => {
             const fork = pr.jobs["tests-from-fork"];
-            assert.strictEqual(pr.jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
+            assert.strictEqual(
+                pr.jobs.preview.if,
+                "github.event.pull_request.head.repo.full_name == github.repository",
+            );
             assert.strictEqual(fork.if, "github.event.pull_request.head.repo.full_name != github.repository");
-            assert.ok(indexOf(fork, (s) => s["working-directory"] === "policy") < indexOf(fork, (s) => s.run === "npm test"));
+            assert.ok(
+                indexOf(fork, (s) => s["working-directory"] === "policy") < indexOf(fork, (s) => s.run === "npm test"),
+            );
         });
     });
 
@@ -133,16 +166,36 @@ describe("workflows", () => {
         it("signs in to each cloud by OIDC, with no keys", () => {
             for (const [name, job] of allPulumiJobs) {
                 const login = (action: string) => job.steps.find((s) => s.uses?.startsWith(action))?.with ?? {};
-                assert.deepStrictEqual(Object.keys(login("azure/login@")).sort(), ["client-id", "subscription-id", "tenant-id"], name);
-                assert.deepStrictEqual(Object.keys(login("aws-actions/configure-aws-credentials@")).sort(), ["aws-region", "role-to-assume"], name);
-                assert.deepStrictEqual(Object.keys(login("google-github-actions/auth@")).sort(), ["service_account", "workload_identity_provider"], name);
+                assert.deepStrictEqual(
+                    Object.keys(login("azure/login@")).sort(),
+                    ["client-id", "subscription-id", "tenant-id"],
+                    name,
+                );
+                assert.deepStrictEqual(
+                    Object.keys(login("aws-actions/configure-aws-credentials@")).sort(),
+                    ["aws-region", "role-to-assume"],
+                    name,
+                );
+                assert.deepStrictEqual(
+                    Object.keys(login("google-github-actions/auth@")).sort(),
+                    ["service_account", "workload_identity_provider"],
+                    name,
+                );
             }
         });
 
         it("references no long-lived cloud key", () => {
             for (const file of files) {
                 const text = fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
-                for (const key of ["AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AZURE_CLIENT_SECRET", "AZURE_CREDENTIALS", "GOOGLE_CREDENTIALS", "credentials_json", "client-secret"]) {
+                for (const key of [
+                    "AWS_SECRET_ACCESS_KEY",
+                    "AWS_ACCESS_KEY_ID",
+                    "AZURE_CLIENT_SECRET",
+                    "AZURE_CREDENTIALS",
+                    "GOOGLE_CREDENTIALS",
+                    "credentials_json",
+                    "client-secret",
+                ]) {
                     assert.ok(!text.includes(key), `${file} mentions ${key}`);
                 }
             }
@@ -151,7 +204,11 @@ describe("workflows", () => {
         it("takes the backend URL and passphrase from repository secrets", () => {
             for (const [name, job] of allPulumiJobs) {
                 assert.match(String(pulumiStep(job)?.with?.["cloud-url"]), /secrets\.PULUMI_BACKEND_URL/, name);
-                assert.strictEqual(pulumiStep(job)?.env?.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}", name);
+                assert.strictEqual(
+                    pulumiStep(job)?.env?.PULUMI_CONFIG_PASSPHRASE,
+                    "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+                    name,
+                );
             }
         });
 
@@ -161,18 +218,28 @@ describe("workflows", () => {
                 const stack = job.strategy === undefined ? String(job.env?.STACK) : "${{ matrix.stack }}";
                 assert.ok(group.includes(stack), `${name}: ${group}`);
             }
-            for (const name of ["up-dev", "up-prod"]) assert.strictEqual(deploy.jobs[name].concurrency?.["cancel-in-progress"], false, name);
+            for (const name of ["up-dev", "up-prod"])
+                assert.strictEqual(deploy.jobs[name].concurrency?.["cancel-in-progress"], false, name);
             assert.ok(!String(pr.jobs.preview.concurrency?.group).startsWith("pulumi-up-"));
         });
 
         it("pins every action to a major version", () => {
             for (const wf of [pr, deploy]) {
-                for (const job of Object.values(wf.jobs)) for (const s of job.steps) if (s.uses) assert.match(s.uses, /^[\w.-]+\/[\w.-]+@v\d+$/);
+                for (const job of Object.values(wf.jobs))
+                    for (const s of job.steps) if (s.uses) assert.match(s.uses, /^[\w.-]+\/[\w.-]+@v\d+$/);
             }
         });
 
         it("shares one set of setup steps (the copies in the two workflows stay equal)", () => {
-            const setup = (job: Job) => JSON.stringify(job.steps.slice(0, indexOf(job, (s) => s === pulumiStep(job))).filter((s) => s.run !== "npm test"));
+            const setup = (job: Job) =>
+                JSON.stringify(
+                    job.steps
+                        .slice(
+                            0,
+                            indexOf(job, (s) => s === pulumiStep(job)),
+                        )
+                        .filter((s) => s.run !== "npm test"),
+                );
             const [first, ...rest] = allPulumiJobs.map(([, job]) => setup(job).replace(/matrix\.stack/g, "env.STACK"));
             for (const other of rest) assert.strictEqual(other, first);
         });
@@ -182,20 +249,27 @@ describe("workflows", () => {
                 const kind = job.steps.find((s) => s.uses?.startsWith("helm/kind-action@"));
                 const create = job.steps.find((s) => s.run?.includes("bash scripts/kind.sh"));
                 assert.strictEqual(kind?.with?.install_only, true, name);
-                for (const s of [kind, create]) assert.strictEqual(s?.if, "steps.facts.outputs.target == 'local'", name);
+                for (const s of [kind, create])
+                    assert.strictEqual(s?.if, "steps.facts.outputs.target == 'local'", name);
                 assert.deepStrictEqual(create?.env, {
                     STEVEDORE_KIND_CLUSTER: "${{ steps.facts.outputs.kind_cluster }}",
                     STEVEDORE_REGISTRY_PORT: "${{ steps.facts.outputs.registry_port }}",
                     STEVEDORE_REGISTRY_NAME: "${{ steps.facts.outputs.registry_container }}",
                 });
-                assert.match(String(pulumiStep(job)?.with?.["cloud-url"]), /^\$\{\{ steps\.facts\.outputs\.target == 'local' && format\('file:\/\/\{0\}\/pulumi-state', runner\.temp\)/);
+                assert.match(
+                    String(pulumiStep(job)?.with?.["cloud-url"]),
+                    /^\$\{\{ steps\.facts\.outputs\.target == 'local' && format\('file:\/\/\{0\}\/pulumi-state', runner\.temp\)/,
+                );
             }
         });
 
         it("builds for foreign platforms with QEMU and buildx only when they differ from the runner", () => {
             for (const [, job] of allPulumiJobs) {
                 for (const action of ["docker/setup-qemu-action@", "docker/setup-buildx-action@"]) {
-                    assert.strictEqual(job.steps.find((s) => s.uses?.startsWith(action))?.if, "steps.facts.outputs.foreign != ''");
+                    assert.strictEqual(
+                        job.steps.find((s) => s.uses?.startsWith(action))?.if,
+                        "steps.facts.outputs.foreign != ''",
+                    );
                 }
             }
         });
@@ -204,7 +278,8 @@ describe("workflows", () => {
     describe("the stack facts step", () => {
         it("reads the dev stack: local target, kind cluster and registry as the local target's schema says", () => {
             const facts = runFacts("dev");
-            const dev = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Fields }).config;
+            const dev = (parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Fields })
+                .config;
             const local = localSettingsSchema.parse(dev["stevedore:local"]);
             assert.strictEqual(facts.target, "local");
             assert.strictEqual(facts.registry_port, String(local.registry.port));
@@ -219,7 +294,11 @@ describe("workflows", () => {
             fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
             const runner = `linux/${process.arch === "x64" ? "amd64" : process.arch}`;
             const other = runner === "linux/arm64" ? "linux/amd64" : "linux/arm64";
-            const config = { "stevedore:target": "aks", "stevedore:platform": runner, "stevedore:apps": [{ name: "a" }, { name: "b", platform: other }] };
+            const config = {
+                "stevedore:target": "aks",
+                "stevedore:platform": runner,
+                "stevedore:apps": [{ name: "a" }, { name: "b", platform: other }],
+            };
             fs.writeFileSync(path.join(dir, "Pulumi.ci.yaml"), JSON.stringify({ config }));
             const facts = runFacts("ci", dir);
             assert.deepStrictEqual([facts.platforms, facts.foreign], [`${runner},${other}`, other]);

@@ -17,7 +17,10 @@ interface AppEntry {
 export = async () => {
     const config = new pulumi.Config("stevedore");
     const apps = config.requireObject<AppEntry[]>("apps");
-    const target = await baselineTarget(config.require("target"), apps.map((a) => a.name));
+    const target = await baselineTarget(
+        config.require("target"),
+        apps.map((a) => a.name),
+    );
     const provider = new k8s.Provider("cluster-k8s", target.provider);
 
     const refs = apps.map((app) => {
@@ -36,7 +39,15 @@ export = async () => {
                     selector: { matchLabels: labels },
                     template: {
                         metadata: { labels },
-                        spec: { containers: [{ name: app.name, image: image.repoDigest, ports: [{ name: "http", containerPort: 8080 }] }] },
+                        spec: {
+                            containers: [
+                                {
+                                    name: app.name,
+                                    image: image.repoDigest,
+                                    ports: [{ name: "http", containerPort: 8080 }],
+                                },
+                            ],
+                        },
                     },
                 },
             },
@@ -44,7 +55,10 @@ export = async () => {
         );
         const service = new k8s.core.v1.Service(
             `${app.name}-svc`,
-            { metadata: { name: app.name, labels }, spec: { selector: labels, ports: [{ name: "http", port: 8080, targetPort: "http" }] } },
+            {
+                metadata: { name: app.name, labels },
+                spec: { selector: labels, ports: [{ name: "http", port: 8080, targetPort: "http" }] },
+            },
             { provider },
         );
         return [app.name, { image: image.repoDigest, service: service.metadata.name }] as const;

@@ -12,7 +12,9 @@ export interface BaselineTarget {
 }
 
 // Static connection details: a bare program has no cluster lookup, so the baseline pays for none.
-const KUBECONFIG = pulumi.secret("apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: https://203.0.113.5}\n  name: bench\n");
+const KUBECONFIG = pulumi.secret(
+    "apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: https://203.0.113.5}\n  name: bench\n",
+);
 const pushAuth = (server: pulumi.Output<string>) =>
     pulumi.secret(server.apply((s) => ({ server: s, username: "bench", password: "bench-password" })));
 
@@ -38,22 +40,44 @@ async function aks(): Promise<BaselineTarget> {
         sku: { name: "Standard" },
         adminUserEnabled: false,
     });
-    return { repository: (app) => pulumi.interpolate`${acr.loginServer}/${app}`, credentials: pushAuth(acr.loginServer), provider: { kubeconfig: KUBECONFIG } };
+    return {
+        repository: (app) => pulumi.interpolate`${acr.loginServer}/${app}`,
+        credentials: pushAuth(acr.loginServer),
+        provider: { kubeconfig: KUBECONFIG },
+    };
 }
 
 /** ECR holds one repository per image, so a bare program creates one per app too. */
 async function eks(apps: string[]): Promise<BaselineTarget> {
     const aws = await import("@pulumi/aws");
-    const urls = new Map(apps.map((app) => [app, new aws.ecr.Repository(`registry-${app}`, { name: app, imageTagMutability: "IMMUTABLE" }).repositoryUrl]));
+    const urls = new Map(
+        apps.map((app) => [
+            app,
+            new aws.ecr.Repository(`registry-${app}`, { name: app, imageTagMutability: "IMMUTABLE" }).repositoryUrl,
+        ]),
+    );
     const server = pulumi.output("123456789012.dkr.ecr.us-east-1.amazonaws.com");
-    return { repository: (app) => urls.get(app) ?? pulumi.output(`${app}-unknown`), credentials: pushAuth(server), provider: { kubeconfig: KUBECONFIG } };
+    return {
+        repository: (app) => urls.get(app) ?? pulumi.output(`${app}-unknown`),
+        credentials: pushAuth(server),
+        provider: { kubeconfig: KUBECONFIG },
+    };
 }
 
 async function gke(): Promise<BaselineTarget> {
     const gcp = await import("@pulumi/gcp");
-    const repo = new gcp.artifactregistry.Repository("registry-repo", { project: "acme-shop-prod", location: "europe-west4", repositoryId: "apps", format: "DOCKER" });
+    const repo = new gcp.artifactregistry.Repository("registry-repo", {
+        project: "acme-shop-prod",
+        location: "europe-west4",
+        repositoryId: "apps",
+        format: "DOCKER",
+    });
     const server = pulumi.output("europe-west4-docker.pkg.dev");
-    return { repository: (app) => pulumi.interpolate`${repo.registryUri}/${app}`, credentials: pushAuth(server), provider: { kubeconfig: KUBECONFIG } };
+    return {
+        repository: (app) => pulumi.interpolate`${repo.registryUri}/${app}`,
+        credentials: pushAuth(server),
+        provider: { kubeconfig: KUBECONFIG },
+    };
 }
 
 export async function baselineTarget(target: string, apps: string[]): Promise<BaselineTarget> {

@@ -65,16 +65,32 @@ export class App extends pulumi.ComponentResource {
         if (app.replicas > 1) {
             new k8s.policy.v1.PodDisruptionBudget(
                 `${name}-pdb`,
-                { metadata: { name: app.name, namespace: args.namespace, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+                {
+                    metadata: { name: app.name, namespace: args.namespace, labels },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+                },
                 childOpts,
             );
         }
-        const exposure = exposeApp({ app, namespace: args.namespace, labels, selector, provider, parent: this, prefix: name });
+        const exposure = exposeApp({
+            app,
+            namespace: args.namespace,
+            labels,
+            selector,
+            provider,
+            parent: this,
+            prefix: name,
+        });
 
         this.deploymentName = deployment.metadata.name;
         this.image = pulumi.output(args.image);
         this.url = exposure.url;
         this.externalUrl = exposure.externalUrl;
-        this.registerOutputs({ deploymentName: this.deploymentName, image: this.image, url: this.url, externalUrl: this.externalUrl });
+        this.registerOutputs({
+            deploymentName: this.deploymentName,
+            image: this.image,
+            url: this.url,
+            externalUrl: this.externalUrl,
+        });
     }
 }

@@ -41,7 +41,9 @@ export function exposeApp(inputs: ExposureInputs): Exposure {
         const externalUrl = service.status.apply((status) => {
             const ingress = status?.loadBalancer?.ingress?.[0];
             const host = ingress?.hostname ?? ingress?.ip;
-            return host === undefined ? "pending (the cluster has not assigned an address)" : `http://${host}:${app.port}`;
+            return host === undefined
+                ? "pending (the cluster has not assigned an address)"
+                : `http://${host}:${app.port}`;
         });
         return { url, externalUrl };
     }
@@ -53,7 +55,8 @@ export function exposeApp(inputs: ExposureInputs): Exposure {
                 metadata: { name: app.name, namespace: inputs.namespace, labels: inputs.labels },
                 spec: {
                     ingressClassName: rule.className,
-                    tls: rule.tlsSecret === undefined ? undefined : [{ hosts: [rule.host], secretName: rule.tlsSecret }],
+                    tls:
+                        rule.tlsSecret === undefined ? undefined : [{ hosts: [rule.host], secretName: rule.tlsSecret }],
                     rules: [
                         {
                             host: rule.host,

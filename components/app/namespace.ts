@@ -26,7 +26,12 @@ export class AppNamespace extends pulumi.ComponentResource {
         super("stevedore:app:AppNamespace", name, {}, opts);
         const ns = new k8s.core.v1.Namespace(
             `${name}-ns`,
-            { metadata: { name: args.name, labels: { ...RESTRICTED_LABELS, "app.kubernetes.io/managed-by": "stevedore" } } },
+            {
+                metadata: {
+                    name: args.name,
+                    labels: { ...RESTRICTED_LABELS, "app.kubernetes.io/managed-by": "stevedore" },
+                },
+            },
             { parent: this, provider: args.provider },
         );
         this.name = ns.metadata.name;

@@ -61,6 +61,7 @@ export function appPodSpec(inputs: PodSpecInputs): PodSpec {
         securityContext: restrictedPodSecurity(inputs.app.runAsUser),
         containers: [appContainer(inputs)],
         volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-        imagePullSecrets: inputs.imagePullSecrets.length > 0 ? inputs.imagePullSecrets.map((name) => ({ name })) : undefined,
+        imagePullSecrets:
+            inputs.imagePullSecrets.length > 0 ? inputs.imagePullSecrets.map((name) => ({ name })) : undefined,
     };
 }

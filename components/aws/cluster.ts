@@ -42,7 +42,12 @@ export class EksCluster extends ClusterBase<"aws"> {
         } else {
             const created = new NewEksCluster(
                 `${name}-new`,
-                { settings: cfg, region: settings.region, partition: partitionOf(this.aws, this).partition, provider: this.aws },
+                {
+                    settings: cfg,
+                    region: settings.region,
+                    partition: partitionOf(this.aws, this).partition,
+                    provider: this.aws,
+                },
                 { parent: this },
             );
             this.clusterName = created.clusterName;
@@ -51,36 +56,60 @@ export class EksCluster extends ClusterBase<"aws"> {
                 // Reading the node group's status makes every Kubernetes object wait until nodes have joined.
                 connection = pulumi
                     .all([created.clusterName, created.endpoint, created.certificateAuthority, created.nodeGroupStatus])
-                    .apply(([clusterName, endpoint, certificateAuthority]) => ({ ...identity, clusterName, endpoint, certificateAuthority }));
+                    .apply(([clusterName, endpoint, certificateAuthority]) => ({
+                        ...identity,
+                        clusterName,
+                        endpoint,
+                        certificateAuthority,
+                    }));
             }
         }
 
         this.kubeconfig = connection === undefined ? undefined : eksKubeconfigOutput(connection);
-        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, renderDir: args.renderDir }, this);
-        this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, nodeRoleName: this.nodeRoleName });
+        this.provider = clusterProvider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, renderDir: args.renderDir },
+            this,
+        );
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            nodeRoleName: this.nodeRoleName,
+        });
     }
 
     protected override readonly iamCloud = "aws" as const;
 
     protected refuseIam(cloud: IamCloud): Error {
-        return new pulumi.ResourceError(`an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`, this);
+        return new pulumi.ResourceError(
+            `an EKS cluster cannot apply a ${cloud} IAM grant; with stevedore:target eks the registry is ECR`,
+            this,
+        );
     }
 
     /** Attaches the registry's ECR policy to the node role, or, without a node role, says what the user must attach. */
     protected override grantIam(access: IamPullOf<"aws">): pulumi.Resource[] {
         if (this.nodeRoleName === undefined) {
             // Only values known at preview time, so `pulumi preview` shows the warning too.
-            pulumi.all([this.clusterName, access.policyArn]).apply(([cluster, role]) =>
-                pulumi.log.warn(
-                    `EKS cluster ${cluster}: stevedore did not grant the nodes pull access, because stevedore:aws.cluster.nodeRoleName is not set. ` +
-                        `Attach the policy ${role} to the cluster's node IAM role (aws iam attach-role-policy --role-name <node-role> --policy-arn ${role}), ` +
-                        `or set nodeRoleName so stevedore attaches it. Without it, pods pulling from ECR fail with ImagePullBackOff.`,
-                    this,
-                ),
-            );
+            pulumi
+                .all([this.clusterName, access.policyArn])
+                .apply(([cluster, role]) =>
+                    pulumi.log.warn(
+                        `EKS cluster ${cluster}: stevedore did not grant the nodes pull access, because stevedore:aws.cluster.nodeRoleName is not set. ` +
+                            `Attach the policy ${role} to the cluster's node IAM role (aws iam attach-role-policy --role-name <node-role> --policy-arn ${role}), ` +
+                            `or set nodeRoleName so stevedore attaches it. Without it, pods pulling from ECR fail with ImagePullBackOff.`,
+                        this,
+                    ),
+                );
             return [];
         }
         const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
-        return [new aws.iam.RolePolicyAttachment(`${this.baseName}-pull${suffix}`, { role: this.nodeRoleName, policyArn: access.policyArn }, { parent: this, provider: this.aws })];
+        return [
+            new aws.iam.RolePolicyAttachment(
+                `${this.baseName}-pull${suffix}`,
+                { role: this.nodeRoleName, policyArn: access.policyArn },
+                { parent: this, provider: this.aws },
+            ),
+        ];
     }
 }

@@ -21,13 +21,23 @@ export function lifecyclePolicy(settings: LifecycleSettings): string {
             {
                 rulePriority: 1,
                 description: `Expire untagged images ${settings.untaggedExpiryDays} day(s) after they were pushed`,
-                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: settings.untaggedExpiryDays },
+                selection: {
+                    tagStatus: "untagged",
+                    countType: "sinceImagePushed",
+                    countUnit: "days",
+                    countNumber: settings.untaggedExpiryDays,
+                },
                 action: { type: "expire" },
             },
             {
                 rulePriority: 2,
                 description: `Keep the last ${settings.keepLast} images stevedore pushed (${STEVEDORE_TAG_PREFIX}* tags)`,
-                selection: { tagStatus: "tagged", tagPrefixList: [STEVEDORE_TAG_PREFIX], countType: "imageCountMoreThan", countNumber: settings.keepLast },
+                selection: {
+                    tagStatus: "tagged",
+                    tagPrefixList: [STEVEDORE_TAG_PREFIX],
+                    countType: "imageCountMoreThan",
+                    countNumber: settings.keepLast,
+                },
                 action: { type: "expire" },
             },
         ],

@@ -16,7 +16,10 @@ const SUBNET_CIDRS = ["10.0.0.0/18", "10.0.64.0/18"];
 function zoneAt(names: string[], index: number, region: string, network: pulumi.Resource): string {
     const zone = names[index];
     if (names.length < SUBNET_CIDRS.length || zone === undefined) {
-        throw new pulumi.ResourceError(`region ${region} lists ${names.length} usable availability zone(s); EKS needs two. Give stevedore:aws.cluster.subnetIds instead`, network);
+        throw new pulumi.ResourceError(
+            `region ${region} lists ${names.length} usable availability zone(s); EKS needs two. Give stevedore:aws.cluster.subnetIds instead`,
+            network,
+        );
     }
     return zone;
 }
@@ -37,7 +40,11 @@ export class EksNetwork extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: args.provider };
         const tags = (suffix: string) => ({ Name: `${args.clusterName}-${suffix}`, "managed-by": "stevedore" });
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: VPC_CIDR, enableDnsSupport: true, enableDnsHostnames: true, tags: tags("vpc") }, childOpts);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            { cidrBlock: VPC_CIDR, enableDnsSupport: true, enableDnsHostnames: true, tags: tags("vpc") },
+            childOpts,
+        );
         const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, childOpts);
         const routes = new aws.ec2.RouteTable(
             `${name}-public`,
@@ -46,7 +53,10 @@ export class EksNetwork extends pulumi.ComponentResource {
         );
 
         // Zones that need no opt-in (Local Zones and Wavelength zones cannot host EKS control-plane subnets).
-        const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, childOpts);
+        const zones = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            childOpts,
+        );
         this.subnetIds = SUBNET_CIDRS.map((cidrBlock, i) => {
             const subnet = new aws.ec2.Subnet(
                 `${name}-public-${i}`,
@@ -60,7 +70,11 @@ export class EksNetwork extends pulumi.ComponentResource {
                 },
                 childOpts,
             );
-            const association = new aws.ec2.RouteTableAssociation(`${name}-public-${i}-routes`, { subnetId: subnet.id, routeTableId: routes.id }, childOpts);
+            const association = new aws.ec2.RouteTableAssociation(
+                `${name}-public-${i}-routes`,
+                { subnetId: subnet.id, routeTableId: routes.id },
+                childOpts,
+            );
             // An id that carries the association: nodes started in a subnet without its internet route never join.
             return pulumi.all([subnet.id, association.id]).apply(([id]) => id);
         });

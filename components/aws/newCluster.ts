@@ -35,8 +35,17 @@ export class NewEksCluster extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider };
 
         const subnetIds =
-            settings.subnetIds ?? new EksNetwork(`${name}-net`, { clusterName: settings.name, region: args.region, provider }, { parent: this }).subnetIds;
-        const roles = new EksRoles(`${name}-roles`, { clusterName: settings.name, region: args.region, partition: args.partition, provider }, { parent: this });
+            settings.subnetIds ??
+            new EksNetwork(
+                `${name}-net`,
+                { clusterName: settings.name, region: args.region, provider },
+                { parent: this },
+            ).subnetIds;
+        const roles = new EksRoles(
+            `${name}-roles`,
+            { clusterName: settings.name, region: args.region, partition: args.partition, provider },
+            { parent: this },
+        );
 
         const cluster = new aws.eks.Cluster(
             `${name}-eks`,
@@ -74,6 +83,10 @@ export class NewEksCluster extends pulumi.ComponentResource {
         this.certificateAuthority = cluster.certificateAuthority.data;
         this.nodeRoleName = roles.nodeRoleName;
         this.nodeGroupStatus = nodeGroup.status;
-        this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, nodeRoleName: this.nodeRoleName });
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            nodeRoleName: this.nodeRoleName,
+        });
     }
 }

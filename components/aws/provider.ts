@@ -6,7 +6,12 @@ import { AwsSettings } from "./settings";
  * The AWS provider every resource and lookup of a component goes through: the region (and profile)
  * come from `stevedore:aws`, never from ambient `aws:region` config or environment variables.
  */
-export function awsProvider(name: string, settings: Pick<AwsSettings, "region" | "profile">, parent: pulumi.Resource, aliases?: pulumi.Alias[]): aws.Provider {
+export function awsProvider(
+    name: string,
+    settings: Pick<AwsSettings, "region" | "profile">,
+    parent: pulumi.Resource,
+    aliases?: pulumi.Alias[],
+): aws.Provider {
     return new aws.Provider(name, { region: settings.region, profile: settings.profile }, { parent, aliases });
 }
 

@@ -46,7 +46,11 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
                     },
                     { parent: this, provider },
                 );
-                new aws.ecr.LifecyclePolicy(`${name}-${app}-lifecycle`, { repository: repo.name, policy: lifecyclePolicy(cfg) }, { parent: this, provider });
+                new aws.ecr.LifecyclePolicy(
+                    `${name}-${app}-lifecycle`,
+                    { repository: repo.name, policy: lifecyclePolicy(cfg) },
+                    { parent: this, provider },
+                );
                 this.urls.set(app, repo.repositoryUrl);
                 arns.push(repo.arn);
             } else {

@@ -44,24 +44,40 @@ export class EksRoles extends pulumi.ComponentResource {
         super("stevedore:aws:Roles", name, {}, opts);
         const childOpts = { parent: this, provider: args.provider };
         // AWS names each service's principal per partition (ec2.amazonaws.com.cn in China), so ask rather than assume.
-        const principal = (serviceName: string) => aws.getServicePrincipalOutput({ serviceName, region: args.region }, childOpts).name;
+        const principal = (serviceName: string) =>
+            aws.getServicePrincipalOutput({ serviceName, region: args.region }, childOpts).name;
         const tags = { "managed-by": "stevedore", "stevedore-cluster": args.clusterName };
 
         const clusterRole = new aws.iam.Role(
             `${name}-cluster`,
-            { assumeRolePolicy: principal("eks").apply((p) => trustPolicy(p, ["sts:AssumeRole", "sts:TagSession"])), tags },
+            {
+                assumeRolePolicy: principal("eks").apply((p) => trustPolicy(p, ["sts:AssumeRole", "sts:TagSession"])),
+                tags,
+            },
             childOpts,
         );
-        const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: principal("ec2").apply((p) => trustPolicy(p, ["sts:AssumeRole"])), tags }, childOpts);
+        const nodeRole = new aws.iam.Role(
+            `${name}-node`,
+            { assumeRolePolicy: principal("ec2").apply((p) => trustPolicy(p, ["sts:AssumeRole"])), tags },
+            childOpts,
+        );
 
         const attach = (role: aws.iam.Role, kind: string, policy: string) =>
-            new aws.iam.RolePolicyAttachment(`${name}-${kind}-${policy}`, { role: role.name, policyArn: managedPolicyArn(args.partition, policy) }, childOpts);
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${kind}-${policy}`,
+                { role: role.name, policyArn: managedPolicyArn(args.partition, policy) },
+                childOpts,
+            );
         this.clusterPolicies = CLUSTER_POLICIES.map((p) => attach(clusterRole, "cluster", p));
         this.nodePolicies = NODE_POLICIES.map((p) => attach(nodeRole, "node", p));
 
         this.clusterRoleArn = clusterRole.arn;
         this.nodeRoleArn = nodeRole.arn;
         this.nodeRoleName = nodeRole.name;
-        this.registerOutputs({ clusterRoleArn: this.clusterRoleArn, nodeRoleArn: this.nodeRoleArn, nodeRoleName: this.nodeRoleName });
+        this.registerOutputs({
+            clusterRoleArn: this.clusterRoleArn,
+            nodeRoleArn: this.nodeRoleArn,
+            nodeRoleName: this.nodeRoleName,
+        });
     }
 }

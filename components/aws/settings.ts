@@ -21,14 +21,19 @@ const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-
     message: "must be an IAM role ARN such as arn:aws:iam::123456789012:role/eks-deployer",
 });
 
-const subnetId = z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id such as subnet-0a1b2c3d4e5f67890" });
+const subnetId = z
+    .string()
+    .regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id such as subnet-0a1b2c3d4e5f67890" });
 
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t3.medium or m7g.large" });
+const instanceType = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t3.medium or m7g.large" });
 
 /** One path segment of an ECR repository name. */
 const ECR_SEGMENT = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
 const repositoryPrefix = z.string().regex(new RegExp(`^${ECR_SEGMENT}(?:/${ECR_SEGMENT})*$`), {
-    message: "must be an ECR namespace such as team-a or team-a/dev: lowercase a-z, 0-9, '.', '_', '-', segments separated by '/'",
+    message:
+        "must be an ECR namespace such as team-a or team-a/dev: lowercase a-z, 0-9, '.', '_', '-', segments separated by '/'",
 });
 
 /** Pattern a full ECR repository name must match (the AWS API's own rule). */
@@ -45,10 +50,18 @@ const nodeGroup = z
     })
     .superRefine((g, ctx) => {
         if (g.minSize > g.desiredSize) {
-            ctx.addIssue({ code: "custom", path: ["minSize"], message: `must be <= desiredSize (${g.desiredSize}); sizes need minSize <= desiredSize <= maxSize` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["minSize"],
+                message: `must be <= desiredSize (${g.desiredSize}); sizes need minSize <= desiredSize <= maxSize`,
+            });
         }
         if (g.desiredSize > g.maxSize) {
-            ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `must be <= maxSize (${g.maxSize}); sizes need minSize <= desiredSize <= maxSize` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["desiredSize"],
+                message: `must be <= maxSize (${g.maxSize}); sizes need minSize <= desiredSize <= maxSize`,
+            });
         }
     });
 
@@ -63,7 +76,10 @@ const cluster = z
         /** `existing`: attach to a cluster by name; `create`: stevedore creates the VPC, roles, cluster and node group. */
         mode: z.enum(["existing", "create"]).default("existing"),
         name: clusterName.optional(),
-        version: z.string().regex(/^1\.[0-9]{2}$/, { message: "must be a Kubernetes minor version such as 1.33 or 1.34" }).optional(),
+        version: z
+            .string()
+            .regex(/^1\.[0-9]{2}$/, { message: "must be a Kubernetes minor version such as 1.33 or 1.34" })
+            .optional(),
         /** Role of the existing cluster's nodes; with it, stevedore attaches the ECR read policy itself. */
         nodeRoleName: iamRoleName.optional(),
         /** Subnets (in at least two AZs) for a new cluster; without them stevedore creates a small VPC. */
@@ -74,7 +90,11 @@ const cluster = z
     })
     .superRefine((c, ctx) => {
         if (c.mode === "existing" && c.name === undefined) {
-            ctx.addIssue({ code: "custom", path: ["name"], message: "is required when mode is \"existing\" (the name of the EKS cluster to attach to)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["name"],
+                message: 'is required when mode is "existing" (the name of the EKS cluster to attach to)',
+            });
         }
         const misplaced = c.mode === "existing" ? CREATE_ONLY : EXISTING_ONLY;
         for (const key of misplaced) {
@@ -89,7 +109,12 @@ const cluster = z
     })
     .transform((c) =>
         c.mode === "existing"
-            ? { mode: "existing" as const, name: c.name ?? "", nodeRoleName: c.nodeRoleName, authRoleArn: c.authRoleArn }
+            ? {
+                  mode: "existing" as const,
+                  name: c.name ?? "",
+                  nodeRoleName: c.nodeRoleName,
+                  authRoleArn: c.authRoleArn,
+              }
             : {
                   mode: "create" as const,
                   name: c.name ?? "stevedore",
@@ -118,13 +143,24 @@ const registry = z
     .superRefine((r, ctx) => {
         if (r.mode !== "existing") return;
         for (const key of REGISTRY_CREATE_ONLY) {
-            if (r[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "is only allowed when mode is \"create\" (stevedore does not manage existing repositories)" });
+            if (r[key] !== undefined)
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    message: 'is only allowed when mode is "create" (stevedore does not manage existing repositories)',
+                });
         }
     })
     .transform((r) =>
         r.mode === "existing"
             ? { mode: "existing" as const, prefix: r.prefix }
-            : { mode: "create" as const, prefix: r.prefix, untaggedExpiryDays: r.untaggedExpiryDays ?? 14, keepLast: r.keepLast ?? 20, forceDelete: r.forceDelete ?? false },
+            : {
+                  mode: "create" as const,
+                  prefix: r.prefix,
+                  untaggedExpiryDays: r.untaggedExpiryDays ?? 14,
+                  keepLast: r.keepLast ?? 20,
+                  forceDelete: r.forceDelete ?? false,
+              },
     );
 
 export type RegistrySettings = z.output<typeof registry>;

@@ -24,7 +24,9 @@ export class AwsSetup extends pulumi.ComponentResource implements AwsTarget {
     constructor(name: string, settings: AwsSettings, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:aws:Setup", name, {}, opts);
         this.settings = settings;
-        this.provider = awsProvider(`${name}-aws`, settings, this, [formerChildOf(CLUSTER_COMPONENT, "stevedore:aws:Cluster", "cluster-aws")]);
+        this.provider = awsProvider(`${name}-aws`, settings, this, [
+            formerChildOf(CLUSTER_COMPONENT, "stevedore:aws:Cluster", "cluster-aws"),
+        ]);
         this.registerOutputs({});
     }
 }

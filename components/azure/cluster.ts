@@ -25,20 +25,34 @@ export class AksCluster extends ClusterBase<"azure"> {
         super("stevedore:azure:Cluster", name, opts);
         const cfg = target.settings.cluster;
         const group = target.groupName(cfg.resourceGroup);
-        const aks = cfg.mode === "create" ? newAksCluster(`${name}-aks`, cfg, group, this) : existingAksCluster(cfg, group, this);
+        const aks =
+            cfg.mode === "create"
+                ? newAksCluster(`${name}-aks`, cfg, group, this)
+                : existingAksCluster(cfg, group, this);
         this.clusterName = aks.name;
         this.clusterId = aks.id;
         this.kubeletObjectId = aks.kubeletObjectId;
 
         this.kubeconfig = args.renderDir === undefined ? userKubeconfig(group, aks.name, this) : undefined;
-        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, renderDir: args.renderDir }, this);
-        this.registerOutputs({ clusterName: this.clusterName, clusterId: this.clusterId, kubeletObjectId: this.kubeletObjectId });
+        this.provider = clusterProvider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, renderDir: args.renderDir },
+            this,
+        );
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterId: this.clusterId,
+            kubeletObjectId: this.kubeletObjectId,
+        });
     }
 
     protected override readonly iamCloud = "azure" as const;
 
     protected refuseIam(cloud: IamCloud): Error {
-        return new pulumi.ResourceError(`an AKS cluster cannot apply a ${cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`, this);
+        return new pulumi.ResourceError(
+            `an AKS cluster cannot apply a ${cloud} IAM grant; use a registry in Azure, or one reachable with a pull secret`,
+            this,
+        );
     }
 
     /** AcrPull (or whatever role `access` names) for the kubelet identity, on the registry only. */

@@ -8,7 +8,8 @@ interface Credentials {
 
 function decode(cluster: string, credentials: Credentials, parent: pulumi.Resource): string {
     const first = credentials.kubeconfigs[0];
-    if (first === undefined) throw new pulumi.ResourceError(`AKS returned no user kubeconfig for cluster ${cluster}`, parent);
+    if (first === undefined)
+        throw new pulumi.ResourceError(`AKS returned no user kubeconfig for cluster ${cluster}`, parent);
     return Buffer.from(first.value, "base64").toString("utf8");
 }
 
@@ -17,7 +18,14 @@ function decode(cluster: string, credentials: Credentials, parent: pulumi.Resour
  * matters on Microsoft Entra ID clusters: their kubeconfig then runs `kubelogin`, which follows
  * AAD_LOGIN_METHOD (e.g. `azurecli`) instead of prompting; local-account clusters ignore it.
  */
-export function userKubeconfig(resourceGroupName: pulumi.Input<string>, clusterName: pulumi.Input<string>, parent: pulumi.Resource): pulumi.Output<string> {
-    const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: clusterName, format: "exec" }, { parent });
+export function userKubeconfig(
+    resourceGroupName: pulumi.Input<string>,
+    clusterName: pulumi.Input<string>,
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+        { resourceGroupName, resourceName: clusterName, format: "exec" },
+        { parent },
+    );
     return pulumi.secret(pulumi.all([clusterName, credentials]).apply(([name, creds]) => decode(name, creds, parent)));
 }

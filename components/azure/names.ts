@@ -18,10 +18,13 @@ export const clusterName = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-
 
 /** Region names as ARM expects them (`westeurope`, `eastus2`), not display names ("West Europe"). */
 export const location = z.string().regex(/^[a-z][a-z0-9]{1,39}$/, {
-    message: "must be an Azure region name such as westeurope or eastus2 (lowercase, no spaces; see `az account list-locations -o table`)",
+    message:
+        "must be an Azure region name such as westeurope or eastus2 (lowercase, no spaces; see `az account list-locations -o table`)",
 });
 
-export const vmSize = z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { message: "must be an Azure VM size such as Standard_D2s_v5" });
+export const vmSize = z
+    .string()
+    .regex(/^Standard_[A-Za-z0-9_]+$/, { message: "must be an Azure VM size such as Standard_D2s_v5" });
 
 /** `1.33` (AKS picks the newest patch) or `1.33.2`. */
 export const kubernetesVersion = z.string().regex(/^[0-9]+\.[0-9]+(\.[0-9]+)?$/, {
@@ -37,14 +40,25 @@ const REGISTRY_PREFIX_MAX = 42;
  * namespace, so the hash also covers the subscription.
  */
 export function defaultRegistryName(subscriptionId: string, project: string, stack: string): string {
-    const prefix = `${project}${stack}`.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, REGISTRY_PREFIX_MAX);
-    const suffix = crypto.createHash("sha256").update(`${subscriptionId}/${project}/${stack}`).digest("hex").slice(0, 8);
+    const prefix = `${project}${stack}`
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")
+        .slice(0, REGISTRY_PREFIX_MAX);
+    const suffix = crypto
+        .createHash("sha256")
+        .update(`${subscriptionId}/${project}/${stack}`)
+        .digest("hex")
+        .slice(0, 8);
     return `${prefix}${suffix}`;
 }
 
 /** A default AKS name from project and stack, e.g. `stevedore-prod`. */
 export function defaultClusterName(project: string, stack: string): string {
-    const name = `${project}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[-_]+|[-_]+$/g, "").slice(0, 63).replace(/[-_]+$/, "");
+    const name = `${project}-${stack}`
+        .replace(/[^A-Za-z0-9_-]/g, "-")
+        .replace(/^[-_]+|[-_]+$/g, "")
+        .slice(0, 63)
+        .replace(/[-_]+$/, "");
     return name === "" ? "stevedore" : name;
 }
 

@@ -10,7 +10,12 @@ import { TAGS } from "./tags";
  * An AKS cluster owned by the stack: system-assigned identity, Kubernetes RBAC, and one
  * autoscaling system node pool.
  */
-export function newAksCluster(name: string, cfg: Extract<ClusterSettings, { mode: "create" }>, resourceGroupName: pulumi.Output<string>, parent: pulumi.Resource): AksHandle {
+export function newAksCluster(
+    name: string,
+    cfg: Extract<ClusterSettings, { mode: "create" }>,
+    resourceGroupName: pulumi.Output<string>,
+    parent: pulumi.Resource,
+): AksHandle {
     const clusterName = cfg.name ?? defaultClusterName(pulumi.getProject(), pulumi.getStack());
     const pool = cfg.nodePool;
     const cluster = new containerservice.ManagedCluster(
@@ -41,5 +46,11 @@ export function newAksCluster(name: string, cfg: Extract<ClusterSettings, { mode
         // The autoscaler moves `count` between min and max; that is not drift to undo.
         { parent, ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
-    return { id: cluster.id, name: cluster.name, kubeletObjectId: pulumi.all([cluster.name, cluster.identityProfile]).apply(([n, p]) => kubeletObjectId(n, p, parent)) };
+    return {
+        id: cluster.id,
+        name: cluster.name,
+        kubeletObjectId: pulumi
+            .all([cluster.name, cluster.identityProfile])
+            .apply(([n, p]) => kubeletObjectId(n, p, parent)),
+    };
 }

@@ -13,10 +13,18 @@ export function newAcr(
     subscriptionId: pulumi.Output<string>,
     parent: pulumi.Resource,
 ): AcrHandle {
-    const registryName = cfg.name ?? subscriptionId.apply((sub) => defaultRegistryName(sub, pulumi.getProject(), pulumi.getStack()));
+    const registryName =
+        cfg.name ?? subscriptionId.apply((sub) => defaultRegistryName(sub, pulumi.getProject(), pulumi.getStack()));
     const acr = new containerregistry.Registry(
         name,
-        { registryName, resourceGroupName, location: cfg.location, sku: { name: cfg.sku }, adminUserEnabled: false, tags: TAGS },
+        {
+            registryName,
+            resourceGroupName,
+            location: cfg.location,
+            sku: { name: cfg.sku },
+            adminUserEnabled: false,
+            tags: TAGS,
+        },
         { parent },
     );
     return { id: acr.id, name: acr.name, loginServer: acr.loginServer };

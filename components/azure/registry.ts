@@ -32,7 +32,10 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
         // The subscription of the identity running Pulumi: role ids are never hard-coded to one.
         const client = authorization.getClientConfigOutput({ parent: this });
         const group = target.groupName(cfg.resourceGroup);
-        const acr = cfg.mode === "create" ? newAcr(`${name}-acr`, cfg, group, client.subscriptionId, this) : existingAcr(cfg, group, this);
+        const acr =
+            cfg.mode === "create"
+                ? newAcr(`${name}-acr`, cfg, group, client.subscriptionId, this)
+                : existingAcr(cfg, group, this);
         this.server = acr.loginServer;
         this.registryId = acr.id;
         this.registryName = acr.name;
@@ -50,7 +53,12 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
             this.pushCredentials = push.credentials;
         }
 
-        this.pullAccess = { kind: "iamGrant", cloud: "azure", roleDefinitionId: roleDefinitionId(client.subscriptionId, ACR_PULL), registryId: this.registryId };
+        this.pullAccess = {
+            kind: "iamGrant",
+            cloud: "azure",
+            roleDefinitionId: roleDefinitionId(client.subscriptionId, ACR_PULL),
+            registryId: this.registryId,
+        };
         this.registerOutputs({ server: this.server, registryId: this.registryId, registryName: this.registryName });
     }
 

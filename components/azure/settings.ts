@@ -28,7 +28,8 @@ const nodePool = z
         maxCount: z.number().int().min(1).max(1000).default(DEFAULTS.maxCount),
     })
     .superRefine((p, ctx) => {
-        if (p.minCount > p.maxCount) ctx.addIssue({ code: "custom", path: ["minCount"], message: `must be <= maxCount (${p.maxCount})` });
+        if (p.minCount > p.maxCount)
+            ctx.addIssue({ code: "custom", path: ["minCount"], message: `must be <= maxCount (${p.maxCount})` });
     });
 
 const cluster = z.strictObject({
@@ -57,12 +58,26 @@ export interface GroupRef {
 export type NodePool = z.output<typeof nodePool>;
 
 export type RegistrySettings =
-    | { mode: "create"; name?: string; sku: Sku; resourceGroup: GroupRef; location: string; grantPushToDeployer: boolean }
+    | {
+          mode: "create";
+          name?: string;
+          sku: Sku;
+          resourceGroup: GroupRef;
+          location: string;
+          grantPushToDeployer: boolean;
+      }
     | { mode: "existing"; name: string; resourceGroup: GroupRef; grantPushToDeployer: boolean };
 
 export type ClusterSettings =
     | { mode: "existing"; name: string; resourceGroup: GroupRef }
-    | { mode: "create"; name?: string; resourceGroup: GroupRef; location: string; kubernetesVersion?: string; nodePool: NodePool };
+    | {
+          mode: "create";
+          name?: string;
+          resourceGroup: GroupRef;
+          location: string;
+          kubernetesVersion?: string;
+          nodePool: NodePool;
+      };
 
 export interface AzureSettings {
     registry: RegistrySettings;
@@ -85,40 +100,57 @@ function resolve(s: Raw, ctx: Ctx): AzureSettings {
     const { registry: r, cluster: c } = s;
 
     if (r.mode === "existing") {
-        if (r.name === undefined) issue(["registry", "name"], "is required when mode is \"existing\" (the ACR name, e.g. contosoacr)");
-        if (r.sku !== undefined) issue(["registry", "sku"], onlyWhen("create", "stevedore does not change an existing registry's SKU"));
+        if (r.name === undefined)
+            issue(["registry", "name"], 'is required when mode is "existing" (the ACR name, e.g. contosoacr)');
+        if (r.sku !== undefined)
+            issue(["registry", "sku"], onlyWhen("create", "stevedore does not change an existing registry's SKU"));
     } else if (r.resourceGroup !== undefined) {
         issue(["registry", "resourceGroup"], onlyWhen("existing", "a created registry goes to resourceGroup.name"));
     }
     if (c.mode === "existing") {
-        if (c.name === undefined) issue(["cluster", "name"], "is required when mode is \"existing\" (the AKS cluster's name)");
+        if (c.name === undefined)
+            issue(["cluster", "name"], 'is required when mode is "existing" (the AKS cluster\'s name)');
         for (const key of ["kubernetesVersion", "nodePool"] as const) {
-            if (c[key] !== undefined) issue(["cluster", key], onlyWhen("create", "stevedore does not change an existing cluster"));
+            if (c[key] !== undefined)
+                issue(["cluster", key], onlyWhen("create", "stevedore does not change an existing cluster"));
         }
     } else if (c.resourceGroup !== undefined) {
         issue(["cluster", "resourceGroup"], onlyWhen("existing", "a created cluster goes to resourceGroup.name"));
     }
 
     const needsGroup = [
-        r.mode === "create" ? "registry.mode is \"create\"" : r.resourceGroup === undefined ? "registry.resourceGroup is not set" : undefined,
-        c.mode === "create" ? "cluster.mode is \"create\"" : c.resourceGroup === undefined ? "cluster.resourceGroup is not set" : undefined,
+        r.mode === "create"
+            ? 'registry.mode is "create"'
+            : r.resourceGroup === undefined
+              ? "registry.resourceGroup is not set"
+              : undefined,
+        c.mode === "create"
+            ? 'cluster.mode is "create"'
+            : c.resourceGroup === undefined
+              ? "cluster.resourceGroup is not set"
+              : undefined,
     ].filter((reason) => reason !== undefined);
     if (s.resourceGroup === undefined && needsGroup.length > 0) {
         issue(["resourceGroup"], `is required (a map with at least a name) because ${needsGroup.join(" and ")}`);
     }
     if (s.resourceGroup?.create === true && needsGroup.length === 0) {
-        issue(["resourceGroup", "create"], "must be false: nothing goes into this group, since registry and cluster both exist in resource groups of their own");
+        issue(
+            ["resourceGroup", "create"],
+            "must be false: nothing goes into this group, since registry and cluster both exist in resource groups of their own",
+        );
     }
     const creates = [
         s.resourceGroup?.create === true ? "resourceGroup.create is true" : undefined,
-        r.mode === "create" ? "registry.mode is \"create\"" : undefined,
-        c.mode === "create" ? "cluster.mode is \"create\"" : undefined,
+        r.mode === "create" ? 'registry.mode is "create"' : undefined,
+        c.mode === "create" ? 'cluster.mode is "create"' : undefined,
     ].filter((reason) => reason !== undefined);
     if (s.location === undefined && creates.length > 0) {
         issue(["location"], `is required because ${creates.join(" and ")}; give an Azure region such as westeurope`);
     }
     const shared: GroupRef | undefined =
-        s.resourceGroup === undefined ? undefined : { name: s.resourceGroup.name, createIn: s.resourceGroup.create ? s.location : undefined };
+        s.resourceGroup === undefined
+            ? undefined
+            : { name: s.resourceGroup.name, createIn: s.resourceGroup.create ? s.location : undefined };
     const registrySettings = resolveRegistry(r, shared, s.location);
     const clusterSettings = resolveCluster(c, shared, s.location);
     if (ctx.issues.length > 0 || registrySettings === undefined || clusterSettings === undefined) return z.NEVER;
@@ -126,24 +158,56 @@ function resolve(s: Raw, ctx: Ctx): AzureSettings {
 }
 
 /** The registry's settings with its group and location, or undefined when a rule above failed. */
-function resolveRegistry(r: Raw["registry"], shared: GroupRef | undefined, loc: string | undefined): RegistrySettings | undefined {
+function resolveRegistry(
+    r: Raw["registry"],
+    shared: GroupRef | undefined,
+    loc: string | undefined,
+): RegistrySettings | undefined {
     const { grantPushToDeployer } = r;
     if (r.mode === "create") {
-        return shared === undefined || loc === undefined ? undefined : { mode: "create", name: r.name, sku: r.sku ?? DEFAULTS.sku, resourceGroup: shared, location: loc, grantPushToDeployer };
+        return shared === undefined || loc === undefined
+            ? undefined
+            : {
+                  mode: "create",
+                  name: r.name,
+                  sku: r.sku ?? DEFAULTS.sku,
+                  resourceGroup: shared,
+                  location: loc,
+                  grantPushToDeployer,
+              };
     }
     const group = r.resourceGroup === undefined ? shared : { name: r.resourceGroup };
-    return r.name === undefined || group === undefined ? undefined : { mode: "existing", name: r.name, resourceGroup: group, grantPushToDeployer };
+    return r.name === undefined || group === undefined
+        ? undefined
+        : { mode: "existing", name: r.name, resourceGroup: group, grantPushToDeployer };
 }
 
 /** The cluster's settings with its group, location and node pool defaults, or undefined when a rule above failed. */
-function resolveCluster(c: Raw["cluster"], shared: GroupRef | undefined, loc: string | undefined): ClusterSettings | undefined {
+function resolveCluster(
+    c: Raw["cluster"],
+    shared: GroupRef | undefined,
+    loc: string | undefined,
+): ClusterSettings | undefined {
     if (c.mode === "create") {
         if (shared === undefined || loc === undefined) return undefined;
-        const nodePool = c.nodePool ?? { vmSize: DEFAULTS.vmSize, minCount: DEFAULTS.minCount, maxCount: DEFAULTS.maxCount };
-        return { mode: "create", name: c.name, resourceGroup: shared, location: loc, kubernetesVersion: c.kubernetesVersion, nodePool };
+        const nodePool = c.nodePool ?? {
+            vmSize: DEFAULTS.vmSize,
+            minCount: DEFAULTS.minCount,
+            maxCount: DEFAULTS.maxCount,
+        };
+        return {
+            mode: "create",
+            name: c.name,
+            resourceGroup: shared,
+            location: loc,
+            kubernetesVersion: c.kubernetesVersion,
+            nodePool,
+        };
     }
     const group = c.resourceGroup === undefined ? shared : { name: c.resourceGroup };
-    return c.name === undefined || group === undefined ? undefined : { mode: "existing", name: c.name, resourceGroup: group };
+    return c.name === undefined || group === undefined
+        ? undefined
+        : { mode: "existing", name: c.name, resourceGroup: group };
 }
 
 /**

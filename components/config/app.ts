@@ -2,26 +2,26 @@ import { z } from "zod";
 import { pinnedImage } from "./pin";
 
 /** DNS-1123 label, short enough to leave room for the suffixes Kubernetes adds to pod names. */
-export const dnsLabel = z
-    .string()
-    .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
-        message: "must be a DNS label: lowercase a-z, 0-9 and '-', starting with a letter, at most 40 characters",
-    });
+export const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
+    message: "must be a DNS label: lowercase a-z, 0-9 and '-', starting with a letter, at most 40 characters",
+});
 
 /** An image platform such as `linux/amd64`: `stevedore:platform` and an app's own `platform`. */
-export const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" });
+export const platform = z
+    .string()
+    .regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" });
 
 /** Kubernetes resource quantities such as `100m`, `0.5`, `128Mi`, `1G`. */
-const quantity = z
-    .string()
-    .regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, {
-        message: "must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi",
-    });
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, {
+    message: "must be a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi",
+});
 
 const cpuMemory = (cpu: string, memory: string) =>
     z.strictObject({ cpu: quantity.default(cpu), memory: quantity.default(memory) }).prefault({});
 
-const resources = z.strictObject({ requests: cpuMemory("50m", "64Mi"), limits: cpuMemory("500m", "256Mi") }).prefault({});
+const resources = z
+    .strictObject({ requests: cpuMemory("50m", "64Mi"), limits: cpuMemory("500m", "256Mi") })
+    .prefault({});
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be a valid environment variable name" });
 
@@ -59,10 +59,18 @@ export const appSchema = z
     })
     .superRefine((app, ctx) => {
         if (app.expose === "ingress" && app.ingress === undefined) {
-            ctx.addIssue({ code: "custom", path: ["ingress"], message: "is required when expose is \"ingress\" (give at least a host)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["ingress"],
+                message: 'is required when expose is "ingress" (give at least a host)',
+            });
         }
         if (app.expose !== "ingress" && app.ingress !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["expose"], message: "must be \"ingress\" when an ingress block is given" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["expose"],
+                message: 'must be "ingress" when an ingress block is given',
+            });
         }
     });
 
@@ -74,7 +82,12 @@ export const appsSchema = z
     .superRefine((apps, ctx) => {
         const seen = new Set<string>();
         apps.forEach((app, i) => {
-            if (seen.has(app.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: "is used by another app; app names must be unique" });
+            if (seen.has(app.name))
+                ctx.addIssue({
+                    code: "custom",
+                    path: [i, "name"],
+                    message: "is used by another app; app names must be unique",
+                });
             seen.add(app.name);
         });
     });

@@ -30,7 +30,9 @@ export function crossKeyProblems(facts: KeyFacts, raw: Map<string, unknown>, tar
         }
     }
     if (raw.get("target") === undefined && !(raw.has("registry") && raw.has("cluster"))) {
-        problems.push(`${NAMESPACE}:target = nothing (the key is missing): must be one of ${targetNames.map((t) => JSON.stringify(t)).join(", ")} (it may be left out only when both ${NAMESPACE}:registry and ${NAMESPACE}:cluster are set)`);
+        problems.push(
+            `${NAMESPACE}:target = nothing (the key is missing): must be one of ${targetNames.map((t) => JSON.stringify(t)).join(", ")} (it may be left out only when both ${NAMESPACE}:registry and ${NAMESPACE}:cluster are set)`,
+        );
     }
     return problems;
 }

@@ -44,8 +44,10 @@ function show(value: unknown): string {
 function unwrap(schema: z.ZodType): z.ZodType {
     let current: z.ZodType = schema;
     for (;;) {
-        if (current instanceof z.ZodOptional || current instanceof z.ZodNullable) current = current.unwrap() as z.ZodType;
-        else if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault) current = current.unwrap() as z.ZodType;
+        if (current instanceof z.ZodOptional || current instanceof z.ZodNullable)
+            current = current.unwrap() as z.ZodType;
+        else if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault)
+            current = current.unwrap() as z.ZodType;
         else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
         else return current;
     }
@@ -96,7 +98,13 @@ export function describeIssues(root: string, schema: z.ZodType, input: unknown, 
 }
 
 /** How a user would say the expected type. */
-const TYPE_NAMES: Record<string, string> = { object: "a map", array: "a list", int: "a whole number", number: "a number", boolean: "true or false" };
+const TYPE_NAMES: Record<string, string> = {
+    object: "a map",
+    array: "a list",
+    int: "a whole number",
+    number: "a number",
+    boolean: "true or false",
+};
 
 function allowedText(issue: z.core.$ZodIssue): string {
     switch (issue.code) {

@@ -53,17 +53,28 @@ const topLevel = {
     pullUsername: z.string().min(1).optional(),
     pullPassword: z.string().min(1).optional(),
     // A JSON kubeconfig arrives decoded into a map; the provider takes either form as text.
-    kubeconfig: z.preprocess(
-        (v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v),
-        z.string().regex(/"?clusters"?\s*:/, { message: "must be a kubeconfig's contents (pulumi config set --secret stevedore:kubeconfig < file); for a file path use stevedore:cluster.path" }),
-    ).optional(),
+    kubeconfig: z
+        .preprocess(
+            (v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v),
+            z
+                .string()
+                .regex(/"?clusters"?\s*:/, {
+                    message:
+                        "must be a kubeconfig's contents (pulumi config set --secret stevedore:kubeconfig < file); for a file path use stevedore:cluster.path",
+                }),
+        )
+        .optional(),
     promoteFrom: promoteFrom.optional(),
     buildOnPreview: flag.default(false),
 };
 type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> };
 
 /** Every key under `stevedore:` that the program reads; any other is a typo and an error. */
-export const ACCEPTED_KEYS: readonly string[] = [...Object.keys(topLevel), ...OVERRIDE_KEYS, ...Object.values(targets).map((t) => t.settingsKey)];
+export const ACCEPTED_KEYS: readonly string[] = [
+    ...Object.keys(topLevel),
+    ...OVERRIDE_KEYS,
+    ...Object.values(targets).map((t) => t.settingsKey),
+];
 
 /** Keys whose values are never echoed in an error message. */
 const SECRET_KEYS = new Set<string>(CREDENTIAL_KEYS);
@@ -79,7 +90,10 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const known = ACCEPTED_KEYS;
 
     for (const key of raw.keys()) {
-        if (!known.includes(key)) problems.push(`${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+        if (!known.includes(key))
+            problems.push(
+                `${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
+            );
     }
 
     const parsed: Partial<TopLevel> = {};
@@ -103,7 +117,15 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
         const entry = targets[parsed.target];
         const check = entry.check(raw.get(entry.settingsKey), context);
         if (check.ok) bindTarget = check.bind;
-        else problems.push(...describeIssues(`${NAMESPACE}:${entry.settingsKey}`, check.schema, raw.get(entry.settingsKey), check.issues));
+        else
+            problems.push(
+                ...describeIssues(
+                    `${NAMESPACE}:${entry.settingsKey}`,
+                    check.schema,
+                    raw.get(entry.settingsKey),
+                    check.issues,
+                ),
+            );
     }
 
     const apps = (parsed.apps ?? []).map((app) => resolveApp(app, parsed.platform ?? "linux/amd64", projectDir));
@@ -138,17 +160,26 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
 function resolveApp(app: AppSettings, defaultPlatform: string, projectDir: string): ResolvedApp {
     const context = path.normalize(app.context ?? path.join("apps", app.name));
     const relative = path.isAbsolute(context) ? path.relative(projectDir, context) || "." : context;
-    return { ...app, context: relative, dockerfilePath: path.join(relative, app.dockerfile), platform: app.platform ?? defaultPlatform };
+    return {
+        ...app,
+        context: relative,
+        dockerfilePath: path.join(relative, app.dockerfile),
+        platform: app.platform ?? defaultPlatform,
+    };
 }
 
 function checkBuildPaths(app: ResolvedApp, index: number, projectDir: string): string[] {
     const key = `${NAMESPACE}:apps[${index}]`;
     const contextDir = path.resolve(projectDir, app.context);
     if (!fs.existsSync(contextDir) || !fs.statSync(contextDir).isDirectory()) {
-        return [`${key}.context = ${JSON.stringify(app.context)}: must be a directory (relative to the project) holding the app's Dockerfile`];
+        return [
+            `${key}.context = ${JSON.stringify(app.context)}: must be a directory (relative to the project) holding the app's Dockerfile`,
+        ];
     }
     if (!fs.existsSync(path.resolve(projectDir, app.dockerfilePath))) {
-        return [`${key}.dockerfile = ${JSON.stringify(app.dockerfile)}: no such file in ${app.context}; give the Dockerfile's path relative to the context`];
+        return [
+            `${key}.dockerfile = ${JSON.stringify(app.dockerfile)}: no such file in ${app.context}; give the Dockerfile's path relative to the context`,
+        ];
     }
     return [];
 }

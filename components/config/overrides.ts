@@ -21,7 +21,12 @@ export interface Overrides {
 }
 
 /** Validates one override block: its `kind` against the kind table, then that kind's own settings. */
-function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindEntry<F>>, context: SettingsContext): { bind?: () => Promise<F>; problems: string[] } {
+function checkOverride<F>(
+    key: string,
+    raw: unknown,
+    table: Record<string, KindEntry<F>>,
+    context: SettingsContext,
+): { bind?: () => Promise<F>; problems: string[] } {
     if (raw === undefined) return { problems: [] };
     const root = `stevedore:${key}`;
     const head = z.looseObject({ kind: z.enum(Object.keys(table) as [string, ...string[]]) });
@@ -29,17 +34,23 @@ function checkOverride<F>(key: string, raw: unknown, table: Record<string, KindE
     if (!kind.success) return { problems: describeIssues(root, head, raw, kind.error.issues) };
     const entry = table[kind.data.kind];
     const check = entry.check(raw, context);
-    return check.ok ? { bind: check.bind, problems: [] } : { problems: describeIssues(root, check.schema, raw, check.issues) };
+    return check.ok
+        ? { bind: check.bind, problems: [] }
+        : { problems: describeIssues(root, check.schema, raw, check.issues) };
 }
 
 /** Parses `stevedore:registry` / `stevedore:cluster` and the keys only they read (pull credentials, inline kubeconfig). */
 export function checkOverrides(raw: Map<string, unknown>, context: SettingsContext): Overrides {
     const problems: string[] = [];
     if (context.pullAuth && !raw.has("registry")) {
-        problems.push("stevedore:pullUsername / stevedore:pullPassword: only a stevedore:registry block (kind generic) uses pull credentials; set one or remove them");
+        problems.push(
+            "stevedore:pullUsername / stevedore:pullPassword: only a stevedore:registry block (kind generic) uses pull credentials; set one or remove them",
+        );
     }
     if (context.inlineKubeconfig && !raw.has("cluster")) {
-        problems.push("stevedore:kubeconfig: only stevedore:cluster {kind: kubeconfig} reads inline kubeconfig contents; set it or remove the key");
+        problems.push(
+            "stevedore:kubeconfig: only stevedore:cluster {kind: kubeconfig} reads inline kubeconfig contents; set it or remove the key",
+        );
     }
     const registry = checkOverride("registry", raw.get("registry"), registryKinds, context);
     const cluster = checkOverride("cluster", raw.get("cluster"), clusterKinds, context);
@@ -52,20 +63,31 @@ export function checkOverrides(raw: Map<string, unknown>, context: SettingsConte
                 `stevedore:pullPassword (--secret, a read-only token), or remove stevedore:cluster to deploy to the target's own cluster`,
         );
     }
-    return { registry: registry.bind, cluster: cluster.bind, problems: [...problems, ...registry.problems, ...cluster.problems] };
+    return {
+        registry: registry.bind,
+        cluster: cluster.bind,
+        problems: [...problems, ...registry.problems, ...cluster.problems],
+    };
 }
 
 /**
  * The registry and cluster factories a stack uses: each override replaces its half of the target.
  * The target's module loads, and its setup runs, only if a half still comes from it.
  */
-export function composeTarget(target: (() => Promise<BoundTarget>) | undefined, overrides: Overrides): () => Promise<BoundTarget> {
+export function composeTarget(
+    target: (() => Promise<BoundTarget>) | undefined,
+    overrides: Overrides,
+): () => Promise<BoundTarget> {
     return async () => {
         const registry = await overrides.registry?.();
         const cluster = await overrides.cluster?.();
-        if (registry !== undefined && cluster !== undefined) return { setup: () => ({ createRegistry: registry, createCluster: cluster }) };
+        if (registry !== undefined && cluster !== undefined)
+            return { setup: () => ({ createRegistry: registry, createCluster: cluster }) };
         const base = await target?.();
-        if (base === undefined) throw new Error("no registry or cluster: set stevedore:target, or both stevedore:registry and stevedore:cluster");
+        if (base === undefined)
+            throw new Error(
+                "no registry or cluster: set stevedore:target, or both stevedore:registry and stevedore:cluster",
+            );
         return {
             setup: (setupName, setupOpts) => {
                 const made = base.setup(setupName, setupOpts);

@@ -32,7 +32,8 @@ export const pinnedImage = z.string().superRefine((ref, ctx) => {
 
 /** `stevedore:promoteFrom`: the fully qualified stack whose `apps` output this stack deploys. */
 export const promoteFrom = z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, {
-    message: "must be a fully qualified stack name <org>/<project>/<stack> (on a file or cloud-storage backend the org is `organization`, e.g. organization/stevedore/dev)",
+    message:
+        "must be a fully qualified stack name <org>/<project>/<stack> (on a file or cloud-storage backend the org is `organization`, e.g. organization/stevedore/dev)",
 });
 
 /** A top-level flag: the engine hands top-level config to the program as text, so "true"/"false" count too. */

@@ -38,18 +38,37 @@ export class GkeCluster extends ClusterBase<"gcp"> {
         this.clusterName = connection.name;
         this.nodeServiceAccount = connection.nodeServiceAccount;
         this.kubeconfig = pulumi.secret(
-            pulumi.all([connection.name, connection.endpoint, connection.caCertificate]).apply(([clusterName, endpoint, caCertificate]) =>
-                gkeKubeconfig({ project: connection.project, location: connection.location, name: clusterName, endpoint, caCertificate }),
-            ),
+            pulumi
+                .all([connection.name, connection.endpoint, connection.caCertificate])
+                .apply(([clusterName, endpoint, caCertificate]) =>
+                    gkeKubeconfig({
+                        project: connection.project,
+                        location: connection.location,
+                        name: clusterName,
+                        endpoint,
+                        caCertificate,
+                    }),
+                ),
         );
-        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig: this.kubeconfig, renderDir: args.renderDir }, this);
-        this.registerOutputs({ clusterName: this.clusterName, nodeServiceAccount: this.nodeServiceAccount, kubeconfig: this.kubeconfig });
+        this.provider = clusterProvider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, renderDir: args.renderDir },
+            this,
+        );
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            nodeServiceAccount: this.nodeServiceAccount,
+            kubeconfig: this.kubeconfig,
+        });
     }
 
     protected override readonly iamCloud = "gcp" as const;
 
     protected refuseIam(cloud: IamCloud): Error {
-        return new pulumi.ResourceError(`a GKE cluster cannot apply a ${cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`, this);
+        return new pulumi.ResourceError(
+            `a GKE cluster cannot apply a ${cloud} IAM grant; use an Artifact Registry repository, or a registry reached with a pull secret`,
+            this,
+        );
     }
 
     /** Makes the nodes' service account a reader of the one repository the registry uses. */

@@ -15,11 +15,21 @@ function reportedNodeServiceAccount(c: ClusterInfo): string {
 }
 
 /** Looks up an existing GKE cluster and the service account its nodes pull images as. */
-export function existingGkeCluster(project: string, location: string, cfg: ExistingSettings, opts: pulumi.InvokeOutputOptions): GkeConnection {
+export function existingGkeCluster(
+    project: string,
+    location: string,
+    cfg: ExistingSettings,
+    opts: pulumi.InvokeOutputOptions,
+): GkeConnection {
     const where = `${project}/${location}/${cfg.name}`;
     const info = gcp.container.getClusterOutput({ project, location, name: cfg.name }, opts).apply((c) => {
-        if (!c.endpoint) throw new pulumi.ResourceError(`GKE cluster ${where} has no control-plane endpoint yet (is it still being created?)`, opts.parent);
-        if (c.masterAuths[0]?.clusterCaCertificate === undefined) throw new pulumi.ResourceError(`GKE cluster ${where} reports no cluster CA certificate`, opts.parent);
+        if (!c.endpoint)
+            throw new pulumi.ResourceError(
+                `GKE cluster ${where} has no control-plane endpoint yet (is it still being created?)`,
+                opts.parent,
+            );
+        if (c.masterAuths[0]?.clusterCaCertificate === undefined)
+            throw new pulumi.ResourceError(`GKE cluster ${where} reports no cluster CA certificate`, opts.parent);
         return c;
     });
 
@@ -31,7 +41,9 @@ export function existingGkeCluster(project: string, location: string, cfg: Exist
                   const reported = reportedNodeServiceAccount(c);
                   if (reported !== "default") return pulumi.output(reported);
                   // Nodes on the Compute Engine default account: it is named after the project number.
-                  return gcp.organizations.getProjectOutput({ projectId: project }, opts).number.apply((n) => `${n}-compute@developer.gserviceaccount.com`);
+                  return gcp.organizations
+                      .getProjectOutput({ projectId: project }, opts)
+                      .number.apply((n) => `${n}-compute@developer.gserviceaccount.com`);
               });
 
     return {

@@ -27,7 +27,9 @@ export function gkeKubeconfig(c: GkeEndpoint): string {
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: id, cluster: { server: `https://${c.endpoint}`, "certificate-authority-data": c.caCertificate } }],
+        clusters: [
+            { name: id, cluster: { server: `https://${c.endpoint}`, "certificate-authority-data": c.caCertificate } },
+        ],
         users: [
             {
                 name: id,

@@ -19,12 +19,14 @@ export function registryHost(location: string): string {
 
 /** Project ids: 6-30 characters, lowercase letters, digits and hyphens, starting with a letter. */
 export const projectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
-    message: "must be a GCP project id: 6-30 characters, lowercase letters, digits and '-', starting with a letter and not ending with '-' (e.g. my-project-123)",
+    message:
+        "must be a GCP project id: 6-30 characters, lowercase letters, digits and '-', starting with a letter and not ending with '-' (e.g. my-project-123)",
 });
 
 /** Where the cluster runs: a region makes a regional cluster, a zone a zonal one. */
 export const location = z.string().refine((l) => REGION.test(l) || ZONE.test(l), {
-    message: "must be a GCP region such as us-central1 (regional cluster) or a zone such as us-central1-a (zonal cluster)",
+    message:
+        "must be a GCP region such as us-central1 (regional cluster) or a zone such as us-central1-a (zonal cluster)",
 });
 
 /** Artifact Registry locations are regions or multi-regions, never zones. */
@@ -36,12 +38,14 @@ export const registryLocation = z
 
 /** Artifact Registry repository ids. */
 export const repositoryId = z.string().regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    message: "must be an Artifact Registry repository id: 1-63 characters, lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+    message:
+        "must be an Artifact Registry repository id: 1-63 characters, lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
 });
 
 /** GKE cluster names. */
 export const clusterName = z.string().regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, {
-    message: "must be a GKE cluster name: 1-40 characters, lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+    message:
+        "must be a GKE cluster name: 1-40 characters, lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
 });
 
 /** A service account's email, e.g. `gke-nodes@my-project.iam.gserviceaccount.com`. */

@@ -17,14 +17,31 @@ export const NODE_POOL = "stevedore-pool";
  * A GKE Standard cluster (regional for a region, zonal for a zone) without its default node pool,
  * and one autoscaled node pool whose nodes run as a service account of their own.
  */
-export function newGkeCluster(name: string, project: string, location: string, cfg: CreateClusterSettings, opts: pulumi.CustomResourceOptions): GkeConnection {
+export function newGkeCluster(
+    name: string,
+    project: string,
+    location: string,
+    cfg: CreateClusterSettings,
+    opts: pulumi.CustomResourceOptions,
+): GkeConnection {
     const account = new gcp.serviceaccount.Account(
         `${name}-nodes`,
-        { project, accountId: nodeServiceAccountId(cfg.name), displayName: `Nodes of GKE cluster ${cfg.name} (stevedore)` },
+        {
+            project,
+            accountId: nodeServiceAccountId(cfg.name),
+            displayName: `Nodes of GKE cluster ${cfg.name} (stevedore)`,
+        },
         opts,
     );
     const member = pulumi.interpolate`serviceAccount:${account.email}`;
-    const roles = NODE_ROLES.map((role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split(".").pop() ?? role}`, { project, role, member }, opts));
+    const roles = NODE_ROLES.map(
+        (role) =>
+            new gcp.projects.IAMMember(
+                `${name}-nodes-${role.split(".").pop() ?? role}`,
+                { project, role, member },
+                opts,
+            ),
+    );
 
     const cluster = new gcp.container.Cluster(
         `${name}-gke`,

@@ -7,7 +7,12 @@ import { GcpSettings } from "./settings";
  * The explicit GCP provider every resource and invoke of the target uses, so the project and
  * location come from the stack's `stevedore:gcp` settings and never from ambient gcloud defaults.
  */
-export function gcpProvider(name: string, settings: GcpSettings, parent: pulumi.Resource, aliases?: pulumi.Alias[]): gcp.Provider {
+export function gcpProvider(
+    name: string,
+    settings: GcpSettings,
+    parent: pulumi.Resource,
+    aliases?: pulumi.Alias[],
+): gcp.Provider {
     return new gcp.Provider(
         name,
         {

@@ -50,7 +50,14 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
         const username = args.auth?.username ?? ACCESS_TOKEN_USER;
         this.pushCredentials = secretCredentials(this.server, username, password);
 
-        this.pullAccess = { kind: "iamGrant", cloud: "gcp", role: READER_ROLE, project: repo.project, location: repo.location, repositoryId: repo.repositoryId };
+        this.pullAccess = {
+            kind: "iamGrant",
+            cloud: "gcp",
+            role: READER_ROLE,
+            project: repo.project,
+            location: repo.location,
+            repositoryId: repo.repositoryId,
+        };
         this.registerOutputs({ server: this.server, repositoryName: this.repositoryName });
     }
 

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { clusterName, location, machineType, projectId, registryLocation, repositoryId, serviceAccountEmail } from "./names";
+import {
+    clusterName,
+    location,
+    machineType,
+    projectId,
+    registryLocation,
+    repositoryId,
+    serviceAccountEmail,
+} from "./names";
 
 /** Defaults of the `create` modes, applied after validation so that setting them in `existing` mode is an error. */
 export const DEFAULTS = {
@@ -28,18 +36,32 @@ const registry = z
     })
     .superRefine((r, ctx) => {
         if (r.mode === "existing" && r.name === undefined) {
-            ctx.addIssue({ code: "custom", path: ["name"], message: "is required when mode is \"existing\" (the repository id, e.g. containers)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["name"],
+                message: 'is required when mode is "existing" (the repository id, e.g. containers)',
+            });
         }
         for (const key of ["untaggedMaxAgeDays", "keepRecent"] as const) {
             if (r.mode === "existing" && r[key] !== undefined) {
-                ctx.addIssue({ code: "custom", path: [key], message: `${onlyWhen("create")}; stevedore does not change an existing repository's cleanup policies` });
+                ctx.addIssue({
+                    code: "custom",
+                    path: [key],
+                    message: `${onlyWhen("create")}; stevedore does not change an existing repository's cleanup policies`,
+                });
             }
         }
     })
     .transform((r) =>
         r.mode === "existing"
             ? { mode: r.mode, name: r.name ?? DEFAULTS.repository, location: r.location }
-            : { mode: r.mode, name: r.name ?? DEFAULTS.repository, location: r.location, untaggedMaxAgeDays: r.untaggedMaxAgeDays ?? DEFAULTS.untaggedMaxAgeDays, keepRecent: r.keepRecent },
+            : {
+                  mode: r.mode,
+                  name: r.name ?? DEFAULTS.repository,
+                  location: r.location,
+                  untaggedMaxAgeDays: r.untaggedMaxAgeDays ?? DEFAULTS.untaggedMaxAgeDays,
+                  keepRecent: r.keepRecent,
+              },
     );
 
 const nodePool = z
@@ -50,7 +72,8 @@ const nodePool = z
         maxCount: z.number().int().min(1).max(1000).default(DEFAULTS.maxCount),
     })
     .superRefine((p, ctx) => {
-        if (p.minCount > p.maxCount) ctx.addIssue({ code: "custom", path: ["minCount"], message: `must be <= maxCount (${p.maxCount})` });
+        if (p.minCount > p.maxCount)
+            ctx.addIssue({ code: "custom", path: ["minCount"], message: `must be <= maxCount (${p.maxCount})` });
     });
 
 const createOnly = ["releaseChannel", "nodePool", "workloadIdentity", "deletionProtection"] as const;
@@ -71,12 +94,26 @@ const cluster = z
     })
     .superRefine((c, ctx) => {
         if (c.mode === "existing") {
-            if (c.name === undefined) ctx.addIssue({ code: "custom", path: ["name"], message: "is required when mode is \"existing\" (the GKE cluster's name)" });
+            if (c.name === undefined)
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["name"],
+                    message: 'is required when mode is "existing" (the GKE cluster\'s name)',
+                });
             for (const key of createOnly) {
-                if (c[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${onlyWhen("create")}; stevedore does not change an existing cluster` });
+                if (c[key] !== undefined)
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [key],
+                        message: `${onlyWhen("create")}; stevedore does not change an existing cluster`,
+                    });
             }
         } else if (c.nodeServiceAccount !== undefined) {
-            ctx.addIssue({ code: "custom", path: ["nodeServiceAccount"], message: `${onlyWhen("existing")}; a created cluster's nodes get a service account of their own` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["nodeServiceAccount"],
+                message: `${onlyWhen("existing")}; a created cluster's nodes get a service account of their own`,
+            });
         }
     })
     .transform((c) =>
@@ -86,21 +123,24 @@ const cluster = z
                   mode: c.mode,
                   name: c.name ?? DEFAULTS.cluster,
                   releaseChannel: c.releaseChannel ?? DEFAULTS.releaseChannel,
-                  nodePool: c.nodePool ?? { machineType: DEFAULTS.machineType, minCount: DEFAULTS.minCount, maxCount: DEFAULTS.maxCount },
+                  nodePool: c.nodePool ?? {
+                      machineType: DEFAULTS.machineType,
+                      minCount: DEFAULTS.minCount,
+                      maxCount: DEFAULTS.maxCount,
+                  },
                   workloadIdentity: c.workloadIdentity ?? true,
                   deletionProtection: c.deletionProtection ?? true,
               },
     );
 
 /** Settings of `stevedore:target: gke`, read from the `stevedore:gcp` key. `project` and `location` are required. */
-export const gcpSettingsSchema = z
-    .strictObject({
-        project: projectId,
-        /** Region (regional cluster) or zone (zonal cluster); the registry goes to its region unless `registry.location` says otherwise. */
-        location,
-        registry: registry.prefault({}),
-        cluster: cluster.prefault({}),
-    });
+export const gcpSettingsSchema = z.strictObject({
+    project: projectId,
+    /** Region (regional cluster) or zone (zonal cluster); the registry goes to its region unless `registry.location` says otherwise. */
+    location,
+    registry: registry.prefault({}),
+    cluster: cluster.prefault({}),
+});
 
 export type GcpSettings = z.output<typeof gcpSettingsSchema>;
 export type RegistrySettings = GcpSettings["registry"];

@@ -24,7 +24,9 @@ export class GcpSetup extends pulumi.ComponentResource implements GcpTarget {
     constructor(name: string, settings: GcpSettings, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:gcp:Setup", name, {}, opts);
         this.settings = settings;
-        this.provider = gcpProvider(`${name}-gcp`, settings, this, [formerChildOf(CLUSTER_COMPONENT, "stevedore:gcp:Cluster", "cluster-gcp")]);
+        this.provider = gcpProvider(`${name}-gcp`, settings, this, [
+            formerChildOf(CLUSTER_COMPONENT, "stevedore:gcp:Cluster", "cluster-gcp"),
+        ]);
         this.registerOutputs({});
     }
 }

@@ -14,7 +14,10 @@ export type AddressCheck = { ok: true; address: RegistryAddress } | { ok: false;
 
 const DOCKER_HUB_HOSTS = ["docker.io", "index.docker.io", "registry-1.docker.io"];
 /** Registries whose repositories always live under an account, so a bare host cannot work. */
-const NAMESPACE_REQUIRED: Record<string, string> = { "ghcr.io": "ghcr.io/<owner>", "quay.io": "quay.io/<organization>" };
+const NAMESPACE_REQUIRED: Record<string, string> = {
+    "ghcr.io": "ghcr.io/<owner>",
+    "quay.io": "quay.io/<organization>",
+};
 
 /** One path component of an image reference (the distribution spec's grammar). */
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -42,29 +45,51 @@ export function parseRegistryAddress(raw: string): AddressCheck {
     const rest = raw.slice(schemeMatch?.[0].length ?? 0);
     const [host, ...path] = rest.split("/");
     if (rest.includes("@") || path.some((part) => part.includes(":"))) {
-        return fail("must be a registry address and namespace without a tag or digest; stevedore tags and pins each image itself");
+        return fail(
+            "must be a registry address and namespace without a tag or digest; stevedore tags and pins each image itself",
+        );
     }
     if (rest !== rest.toLowerCase()) {
-        return fail(`must be lowercase (image references cannot hold capital letters): write ${JSON.stringify(rest.toLowerCase())}`);
+        return fail(
+            `must be lowercase (image references cannot hold capital letters): write ${JSON.stringify(rest.toLowerCase())}`,
+        );
     }
-    if (host === "hub.docker.com") return fail("hub.docker.com is Docker Hub's website; its registry is docker.io, so write docker.io/<user>");
+    if (host === "hub.docker.com")
+        return fail("hub.docker.com is Docker Hub's website; its registry is docker.io, so write docker.io/<user>");
     if (!isHost(host)) {
-        return fail(`must start with the registry's host; "${host}" is not a host name (for Docker Hub write docker.io/${rest})`);
+        return fail(
+            `must start with the registry's host; "${host}" is not a host name (for Docker Hub write docker.io/${rest})`,
+        );
     }
     if (!HOST.test(host)) return fail(`"${host}" is not a valid host[:port]`);
     const bad = path.find((part) => !COMPONENT.test(part));
     if (bad !== undefined) {
-        return fail(`namespace part "${bad}" is not allowed: use lowercase letters and digits, separated by '.', '_', '__' or '-' (no empty parts, no trailing '/')`);
+        return fail(
+            `namespace part "${bad}" is not allowed: use lowercase letters and digits, separated by '.', '_', '__' or '-' (no empty parts, no trailing '/')`,
+        );
     }
     const as = (server: string): AddressCheck => ({
         ok: true,
-        address: { server, namespace: path.join("/"), scheme: scheme === "http" || scheme === "https" ? scheme : undefined, dockerHub: server === "docker.io" },
+        address: {
+            server,
+            namespace: path.join("/"),
+            scheme: scheme === "http" || scheme === "https" ? scheme : undefined,
+            dockerHub: server === "docker.io",
+        },
     });
     if (DOCKER_HUB_HOSTS.includes(host)) {
-        if (path.length === 0) return fail("Docker Hub needs a namespace: write docker.io/<user> or docker.io/<organization>");
-        if (path.length > 1) return fail("Docker Hub has a single namespace level: write docker.io/<user>; repositories become docker.io/<user>/<app>");
-        if (path[0] === "library") return fail("docker.io/library holds only Docker's official images; push to your own namespace: docker.io/<user>");
-        if (!HUB_NAMESPACE.test(path[0])) return fail(`"${path[0]}" is not a Docker Hub namespace: use lowercase letters, digits, '-' and '_'`);
+        if (path.length === 0)
+            return fail("Docker Hub needs a namespace: write docker.io/<user> or docker.io/<organization>");
+        if (path.length > 1)
+            return fail(
+                "Docker Hub has a single namespace level: write docker.io/<user>; repositories become docker.io/<user>/<app>",
+            );
+        if (path[0] === "library")
+            return fail(
+                "docker.io/library holds only Docker's official images; push to your own namespace: docker.io/<user>",
+            );
+        if (!HUB_NAMESPACE.test(path[0]))
+            return fail(`"${path[0]}" is not a Docker Hub namespace: use lowercase letters, digits, '-' and '_'`);
         return as("docker.io");
     }
     const example = NAMESPACE_REQUIRED[host];

@@ -14,11 +14,20 @@ import { KubeconfigClusterSettings } from "./settings";
 export class KubeconfigCluster extends ClusterBase {
     public readonly provider: k8s.Provider;
 
-    constructor(name: string, args: ClusterArgs, settings: KubeconfigClusterSettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: ClusterArgs,
+        settings: KubeconfigClusterSettings,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("stevedore:generic:KubeconfigCluster", name, opts);
         // Inline contents are secret in state; a path keeps the credentials in the user's file, out of the state.
         const kubeconfig = args.kubeconfig === undefined ? settings.path : pulumi.secret(args.kubeconfig);
-        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig, context: settings.context, renderDir: args.renderDir }, this);
+        this.provider = clusterProvider(
+            `${name}-k8s`,
+            { kubeconfig, context: settings.context, renderDir: args.renderDir },
+            this,
+        );
         this.registerOutputs({});
     }
 

@@ -7,7 +7,8 @@ import { unknownApp } from "../registry/unknownApp";
 type Auth = NonNullable<RegistryArgs["auth"]>;
 
 /** `auth` as credentials for `server`, kept secret end to end. */
-const credentialsFor = (server: string, auth: Auth): pulumi.Output<RegistryCredentials> => secretCredentials(server, auth.username, auth.password);
+const credentialsFor = (server: string, auth: Auth): pulumi.Output<RegistryCredentials> =>
+    secretCredentials(server, auth.username, auth.password);
 
 /**
  * An existing registry that stevedore only pushes to: Docker Hub, GHCR, Harbor, Quay, a
@@ -25,7 +26,12 @@ export class GenericRegistry extends pulumi.ComponentResource implements Registr
     public readonly prefix: string;
     private readonly apps: Set<string>;
 
-    constructor(name: string, args: RegistryArgs, settings: GenericRegistrySettings, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: RegistryArgs,
+        settings: GenericRegistrySettings,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("stevedore:generic:Registry", name, {}, opts);
         this.apps = new Set(args.apps);
         for (const warning of settings.warnings) void pulumi.log.warn(warning, this);
@@ -40,7 +46,10 @@ export class GenericRegistry extends pulumi.ComponentResource implements Registr
             this.pullAccess = { kind: "pullSecret", credentials: credentialsFor(settings.server, pullAuth) };
         } else {
             // Config parsing rejects this; kept as a guard for programmatic use.
-            throw new pulumi.ResourceError(`registry ${name}: pull "secret" needs stevedore:pullUsername/pullPassword or stevedore:registryUsername/registryPassword`, this);
+            throw new pulumi.ResourceError(
+                `registry ${name}: pull "secret" needs stevedore:pullUsername/pullPassword or stevedore:registryUsername/registryPassword`,
+                this,
+            );
         }
         this.registerOutputs({ server: this.server, prefix: this.prefix });
     }

@@ -30,19 +30,37 @@ export function genericRegistrySchema(context: SettingsContext) {
         }
         const { address } = parsed;
         if (address.scheme === "http" && !r.insecure) {
-            issue("address", "is a plain-HTTP registry: set insecure: true to allow it (lab registries only), or use an https:// registry");
+            issue(
+                "address",
+                "is a plain-HTTP registry: set insecure: true to allow it (lab registries only), or use an https:// registry",
+            );
         }
         if (address.scheme === "https" && r.insecure) {
-            issue("insecure", "must be false for an https:// address; insecure: true is for plain-HTTP registries (http://host:port or host:port)");
+            issue(
+                "insecure",
+                "must be false for an https:// address; insecure: true is for plain-HTTP registries (http://host:port or host:port)",
+            );
         }
         if (r.pull === "secret" && !context.pushAuth && !context.pullAuth) {
-            issue("pull", "needs credentials: set stevedore:pullUsername and stevedore:pullPassword (--secret, ideally a read-only token) or stevedore:registryUsername and stevedore:registryPassword; or use \"anonymous\" for public repositories");
+            issue(
+                "pull",
+                'needs credentials: set stevedore:pullUsername and stevedore:pullPassword (--secret, ideally a read-only token) or stevedore:registryUsername and stevedore:registryPassword; or use "anonymous" for public repositories',
+            );
         }
         if (r.pull === "anonymous" && context.pullAuth) {
-            issue("pull", "must be \"secret\" when stevedore:pullUsername / stevedore:pullPassword are set (they only feed the pull Secret); remove them for anonymous pulls");
+            issue(
+                "pull",
+                'must be "secret" when stevedore:pullUsername / stevedore:pullPassword are set (they only feed the pull Secret); remove them for anonymous pulls',
+            );
         }
         const pull = r.pull ?? (context.pushAuth || context.pullAuth ? "secret" : "anonymous");
-        return { ...r, pull, server: address.server, namespace: address.namespace, warnings: authWarnings(r.address, address.server, pull, context) };
+        return {
+            ...r,
+            pull,
+            server: address.server,
+            namespace: address.namespace,
+            warnings: authWarnings(r.address, address.server, pull, context),
+        };
     });
 }
 
@@ -54,7 +72,12 @@ const AUTH_REQUIRED: Record<string, string> = { "docker.io": "Docker Hub", "ghcr
  * that requires them (the push then depends on this machine's `docker login`), and anonymous pulls
  * from one (they work only for public repositories).
  */
-function authWarnings(written: string, server: string, pull: "anonymous" | "secret", context: SettingsContext): string[] {
+function authWarnings(
+    written: string,
+    server: string,
+    pull: "anonymous" | "secret",
+    context: SettingsContext,
+): string[] {
     const name = AUTH_REQUIRED[server];
     if (name === undefined) return [];
     const warnings: string[] = [];
@@ -96,13 +119,22 @@ export function kubeconfigClusterSchema(context: SettingsContext) {
     return cluster.transform((c, ctx) => {
         if (c.path === undefined) return c;
         if (context.inlineKubeconfig) {
-            ctx.addIssue({ code: "custom", path: ["path"], message: "cannot be combined with stevedore:kubeconfig (inline contents); give one of them" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["path"],
+                message: "cannot be combined with stevedore:kubeconfig (inline contents); give one of them",
+            });
             return z.NEVER;
         }
         const file = expandHome(c.path);
         const resolved = path.resolve(context.projectDir, file);
         if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
-            ctx.addIssue({ code: "custom", path: ["path"], message: "no such file: give a kubeconfig file's path (absolute, ~/…, or relative to the project directory)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["path"],
+                message:
+                    "no such file: give a kubeconfig file's path (absolute, ~/…, or relative to the project directory)",
+            });
             return z.NEVER;
         }
         // Relative paths stay relative (the provider runs in the project directory), so state is the same on every machine.

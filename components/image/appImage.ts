@@ -45,7 +45,13 @@ export class AppImage extends pulumi.ComponentResource {
         super("stevedore:image:AppImage", name, {}, opts);
 
         const buildArgs = args.buildArgs ?? {};
-        const hash = contextHash({ context: args.context, dockerfile: args.dockerfile, buildArgs, target: args.target, platform: args.platform });
+        const hash = contextHash({
+            context: args.context,
+            dockerfile: args.dockerfile,
+            buildArgs,
+            target: args.target,
+            platform: args.platform,
+        });
         this.tag = `src-${hash.slice(0, 16)}`;
 
         const credentials = args.credentials === undefined ? undefined : pulumi.output(args.credentials);
@@ -61,12 +67,19 @@ export class AppImage extends pulumi.ComponentResource {
                     target: args.target,
                     // Inline cache metadata lets any pushed stevedore image serve as a later build's cache.
                     args: { ...buildArgs, BUILDKIT_INLINE_CACHE: "1", [SOURCE_HASH_ARG]: hash },
-                    cacheFrom: args.cacheFrom !== undefined && args.cacheFrom.length > 0 ? { images: args.cacheFrom } : undefined,
+                    cacheFrom:
+                        args.cacheFrom !== undefined && args.cacheFrom.length > 0
+                            ? { images: args.cacheFrom }
+                            : undefined,
                 },
                 registry:
                     credentials === undefined
                         ? undefined
-                        : { server: credentials.server, username: credentials.username, password: pulumi.secret(credentials.password) },
+                        : {
+                              server: credentials.server,
+                              username: credentials.username,
+                              password: pulumi.secret(credentials.password),
+                          },
             },
             { parent: this },
         );
@@ -74,7 +87,10 @@ export class AppImage extends pulumi.ComponentResource {
         this.imageName = image.imageName;
         this.ref = image.repoDigest.apply((ref) => {
             if (!DIGEST_REF.test(ref)) {
-                throw new pulumi.ResourceError(`image ${name}: the push returned ${JSON.stringify(ref)}, not a repo@sha256:<digest> reference; was the image pushed?`, this);
+                throw new pulumi.ResourceError(
+                    `image ${name}: the push returned ${JSON.stringify(ref)}, not a repo@sha256:<digest> reference; was the image pushed?`,
+                    this,
+                );
             }
             return ref;
         });

@@ -44,7 +44,10 @@ export function contextHash(inputs: BuildInputs): string {
     const lines = rules.split(/\r?\n/);
     const ignore = dockerignore().add(lines);
     const files: string[] = [];
-    const exceptions = lines.map((line) => line.trim()).filter((line) => line.startsWith("!")).map((line) => line.slice(1).replace(/^\/+/, ""));
+    const exceptions = lines
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith("!"))
+        .map((line) => line.slice(1).replace(/^\/+/, ""));
     // Walking an ignored tree (node_modules, say) is the slow part, so do it only when an exception can reach inside.
     const mayReinclude = (dir: string) =>
         exceptions.some((p) => p.startsWith(`${dir}/`) || /[*?[]/.test(p.split("/")[0] ?? ""));

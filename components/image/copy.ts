@@ -33,10 +33,17 @@ export class ImageCopy extends pulumi.ComponentResource {
         const digest = args.source.slice(args.source.indexOf("@") + 1);
         const hex = digest.slice("sha256:".length);
 
-        const pulled = new docker.RemoteImage(`${name}-pull`, { name: args.source, platform: args.platform, keepLocally: true }, { parent: this });
+        const pulled = new docker.RemoteImage(
+            `${name}-pull`,
+            { name: args.source, platform: args.platform, keepLocally: true },
+            { parent: this },
+        );
         const tagged = new docker.Tag(
             `${name}-tag`,
-            { sourceImage: pulled.imageId, targetImage: pulumi.interpolate`${args.repository}:${PROMOTED_TAG_PREFIX}${hex.slice(0, 12)}` },
+            {
+                sourceImage: pulled.imageId,
+                targetImage: pulumi.interpolate`${args.repository}:${PROMOTED_TAG_PREFIX}${hex.slice(0, 12)}`,
+            },
             { parent: this },
         );
         const pushed = new docker.RegistryImage(
@@ -46,7 +53,11 @@ export class ImageCopy extends pulumi.ComponentResource {
                 // Replacing or destroying the copy must not delete a digest a Deployment or a rollback still needs.
                 keepRemotely: true,
                 triggers: { digest },
-                authConfig: args.credentials?.apply((c) => ({ address: c.server, username: c.username, password: c.password })),
+                authConfig: args.credentials?.apply((c) => ({
+                    address: c.server,
+                    username: c.username,
+                    password: c.password,
+                })),
             },
             { parent: this },
         );

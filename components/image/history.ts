@@ -10,7 +10,8 @@ export function nextHistory(current: string, previous: readonly string[]): strin
     return [current, ...previous.filter((ref) => ref !== current)].slice(0, HISTORY_LIMIT);
 }
 
-const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {};
 
 /** The stack's organization; an engine that names none (a test or offline engine) gets the file backend's. */
 function organization(): string {

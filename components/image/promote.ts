@@ -14,7 +14,8 @@ export class PromotionError extends pulumi.RunError {
     }
 }
 
-const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {};
 
 /**
  * The digest reference (`repo@sha256:…`) that stack `source` reports for each of `apps`, read
@@ -27,7 +28,9 @@ export async function readPromotion(source: string, apps: string[]): Promise<Map
     const reported = outputs.known ? record(outputs.value).apps : undefined;
     const key = `stevedore:promoteFrom = ${JSON.stringify(source)}`;
     if (reported === undefined) {
-        throw new PromotionError(`${key}: that stack has no apps output; run \`pulumi up\` on it first (and check the name: <org>/<project>/<stack>)`);
+        throw new PromotionError(
+            `${key}: that stack has no apps output; run \`pulumi up\` on it first (and check the name: <org>/<project>/<stack>)`,
+        );
     }
     const available = Object.keys(record(reported));
     const problems: string[] = [];
@@ -35,13 +38,20 @@ export async function readPromotion(source: string, apps: string[]): Promise<Map
     for (const app of apps) {
         const image = record(record(reported)[app]).image;
         if (image === undefined) {
-            problems.push(`app "${app}" is not in that stack's apps output (it has: ${available.join(", ") || "none"}); deploy it there first, or pin it here with stevedore:apps[].image`);
+            problems.push(
+                `app "${app}" is not in that stack's apps output (it has: ${available.join(", ") || "none"}); deploy it there first, or pin it here with stevedore:apps[].image`,
+            );
         } else if (typeof image !== "string" || !DIGEST_REF.test(image)) {
-            problems.push(`app "${app}": that stack reports image ${JSON.stringify(image)}, not <repository>@sha256:<64 hex digits>`);
+            problems.push(
+                `app "${app}": that stack reports image ${JSON.stringify(image)}, not <repository>@sha256:<64 hex digits>`,
+            );
         } else {
             refs.set(app, image);
         }
     }
-    if (problems.length > 0) throw new PromotionError(`Cannot promote (nothing was created):\n${problems.map((p) => `  - ${key}: ${p}`).join("\n")}`);
+    if (problems.length > 0)
+        throw new PromotionError(
+            `Cannot promote (nothing was created):\n${problems.map((p) => `  - ${key}: ${p}`).join("\n")}`,
+        );
     return refs;
 }

@@ -19,7 +19,11 @@ export interface ImageSourceArgs {
  * a pin (`stevedore:apps[i].image`, also how a rollback deploys), a promotion
  * (`stevedore:promoteFrom`), or a build of the app's sources.
  */
-export async function appImageRef(settings: ResolvedApp, index: number, args: ImageSourceArgs): Promise<pulumi.Output<string>> {
+export async function appImageRef(
+    settings: ResolvedApp,
+    index: number,
+    args: ImageSourceArgs,
+): Promise<pulumi.Output<string>> {
     if (settings.image !== undefined) return pinned(settings.image, `${NAMESPACE}:apps[${index}].image`, args.registry);
     const promoted = args.promoted?.get(settings.name);
     if (promoted !== undefined) return promote(settings, promoted, args.registry);

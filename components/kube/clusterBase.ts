@@ -13,7 +13,11 @@ export abstract class ClusterBase<C extends IamCloud = never> extends pulumi.Com
     private readonly grants = new Map<PullAccess, pulumi.Resource[]>();
     private pullSecrets = 0;
 
-    protected constructor(type: string, protected readonly baseName: string, opts?: pulumi.ComponentResourceOptions) {
+    protected constructor(
+        type: string,
+        protected readonly baseName: string,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super(type, baseName, {}, opts);
     }
 
@@ -25,7 +29,10 @@ export abstract class ClusterBase<C extends IamCloud = never> extends pulumi.Com
 
     /** Grants this cluster's nodes the IAM role `access` describes (always of `iamCloud`); returns what workloads must wait for. */
     protected grantIam(access: IamPullOf<C>): pulumi.Resource[] {
-        throw new pulumi.ResourceError(`${this.baseName}: declares iamCloud ${String(this.iamCloud)} but does not implement grantIam for its ${access.cloud} grant`, this);
+        throw new pulumi.ResourceError(
+            `${this.baseName}: declares iamCloud ${String(this.iamCloud)} but does not implement grantIam for its ${access.cloud} grant`,
+            this,
+        );
     }
 
     public grantPull(access: PullAccess, namespace: pulumi.Output<string>): PullGrant {
@@ -34,7 +41,10 @@ export abstract class ClusterBase<C extends IamCloud = never> extends pulumi.Com
                 return { dependsOn: [], imagePullSecrets: [] };
             case "pullSecret": {
                 const suffix = this.pullSecrets++ === 0 ? "" : `-${this.pullSecrets}`;
-                const secret = pullSecret(`${this.baseName}-pull${suffix}`, namespace, access.credentials, { parent: this, provider: this.provider });
+                const secret = pullSecret(`${this.baseName}-pull${suffix}`, namespace, access.credentials, {
+                    parent: this,
+                    provider: this.provider,
+                });
                 return { dependsOn: [secret], imagePullSecrets: [secret.metadata.name] };
             }
             case "iamGrant": {

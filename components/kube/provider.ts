@@ -15,9 +15,5 @@ export function clusterProvider(name: string, inputs: ConnectionInputs, parent: 
     if (inputs.renderDir !== undefined) {
         return new k8s.Provider(name, { renderYamlToDirectory: inputs.renderDir }, { parent });
     }
-    return new k8s.Provider(
-        name,
-        { kubeconfig: inputs.kubeconfig, context: inputs.context },
-        { parent },
-    );
+    return new k8s.Provider(name, { kubeconfig: inputs.kubeconfig, context: inputs.context }, { parent });
 }

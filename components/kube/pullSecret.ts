@@ -14,7 +14,9 @@ export function authKey(server: string): string {
 export function dockerConfigJson(credentials: RegistryCredentials): string {
     const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64");
     return JSON.stringify({
-        auths: { [authKey(credentials.server)]: { username: credentials.username, password: credentials.password, auth } },
+        auths: {
+            [authKey(credentials.server)]: { username: credentials.username, password: credentials.password, auth },
+        },
     });
 }
 

@@ -12,7 +12,11 @@ export class LocalCluster extends ClusterBase {
     constructor(name: string, args: ClusterArgs, settings: LocalSettings, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:local:Cluster", name, opts);
         // A path, not the file's contents: the credentials stay in the user's kubeconfig, out of the state.
-        this.provider = clusterProvider(`${name}-k8s`, { kubeconfig: settings.kubeconfig, context: settings.context, renderDir: args.renderDir }, this);
+        this.provider = clusterProvider(
+            `${name}-k8s`,
+            { kubeconfig: settings.kubeconfig, context: settings.context, renderDir: args.renderDir },
+            this,
+        );
         this.registerOutputs({});
     }
 

@@ -14,8 +14,17 @@ const HTPASSWD_PATH = "/auth/htpasswd";
 function authSettings(auth: RegistryArgs["auth"]): Pick<docker.ContainerArgs, "envs" | "uploads"> {
     if (auth === undefined) return {};
     return {
-        envs: ["REGISTRY_AUTH=htpasswd", "REGISTRY_AUTH_HTPASSWD_REALM=stevedore", `REGISTRY_AUTH_HTPASSWD_PATH=${HTPASSWD_PATH}`],
-        uploads: [{ file: HTPASSWD_PATH, content: pulumi.secret(auth.password.apply((password) => htpasswdLine(auth.username, password))) }],
+        envs: [
+            "REGISTRY_AUTH=htpasswd",
+            "REGISTRY_AUTH_HTPASSWD_REALM=stevedore",
+            `REGISTRY_AUTH_HTPASSWD_PATH=${HTPASSWD_PATH}`,
+        ],
+        uploads: [
+            {
+                file: HTPASSWD_PATH,
+                content: pulumi.secret(auth.password.apply((password) => htpasswdLine(auth.username, password))),
+            },
+        ],
     };
 }
 
@@ -43,7 +52,11 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
             this.prefix = pulumi.output(cfg.address);
             this.containerName = undefined;
         } else {
-            const image = new docker.RemoteImage(`${name}-image`, { name: cfg.image, keepLocally: true }, { parent: this });
+            const image = new docker.RemoteImage(
+                `${name}-image`,
+                { name: cfg.image, keepLocally: true },
+                { parent: this },
+            );
             const container = new docker.Container(
                 `${name}-container`,
                 {
@@ -68,7 +81,10 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
             args.auth === undefined
                 ? undefined
                 : secretCredentials(this.server, args.auth.username, args.auth.password);
-        this.pullAccess = this.pushCredentials === undefined ? { kind: "anonymous" } : { kind: "pullSecret", credentials: this.pushCredentials };
+        this.pullAccess =
+            this.pushCredentials === undefined
+                ? { kind: "anonymous" }
+                : { kind: "pullSecret", credentials: this.pushCredentials };
         this.registerOutputs({ server: this.server, containerName: this.containerName });
     }
 

@@ -7,5 +7,7 @@ export function secretCredentials(
     username: pulumi.Input<string>,
     password: pulumi.Input<string>,
 ): pulumi.Output<RegistryCredentials> {
-    return pulumi.secret(pulumi.all([server, username, password]).apply(([s, u, p]) => ({ server: s, username: u, password: p })));
+    return pulumi.secret(
+        pulumi.all([server, username, password]).apply(([s, u, p]) => ({ server: s, username: u, password: p })),
+    );
 }

@@ -36,7 +36,10 @@ export function podSpecOf(args: Pick<ResourceValidationArgs, "type" | "props">):
 }
 
 /** Containers and initContainers of a pod spec; a list that is still computed is left out. */
-export function containersOf(podSpec: unknown, kinds: readonly ContainerKind[] = ["containers", "initContainers"]): ContainerRef[] {
+export function containersOf(
+    podSpec: unknown,
+    kinds: readonly ContainerKind[] = ["containers", "initContainers"],
+): ContainerRef[] {
     return kinds.flatMap((kind) => {
         const list = readList(podSpec, kind);
         if (list === UNKNOWN) return [];

@@ -22,7 +22,9 @@ export const noLatestTag: ResourceValidationPolicy = {
             if (typeof image !== "string") continue;
             const tag = tagOf(image);
             if (tag === "latest") {
-                reportViolation(`${container.label}: image "${image}" uses the :latest tag, which names a different build after every push`);
+                reportViolation(
+                    `${container.label}: image "${image}" uses the :latest tag, which names a different build after every push`,
+                );
             } else if (tag === undefined && !image.includes("@")) {
                 reportViolation(`${container.label}: image "${image}" has neither tag nor digest, so it means :latest`);
             }

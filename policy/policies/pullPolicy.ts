@@ -20,7 +20,10 @@ export function noNeverPullPolicy(facts: () => StackFacts = runtimeFacts): Resou
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
-                allowNeverPullPolicy: { type: "boolean", description: "Allow imagePullPolicy: Never (for a local cluster with side-loaded images)." },
+                allowNeverPullPolicy: {
+                    type: "boolean",
+                    description: "Allow imagePullPolicy: Never (for a local cluster with side-loaded images).",
+                },
             },
         },
         validateResource: (args, reportViolation) => {

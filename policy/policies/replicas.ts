@@ -25,7 +25,11 @@ export function replicasForAvailability(facts: () => StackFacts = runtimeFacts):
         configSchema: {
             properties: {
                 minReplicas: { type: "integer", minimum: 1, description: "Minimum replicas, for any stack." },
-                productionStacks: { type: "array", items: { type: "string" }, description: "Stacks that need 2 replicas (default: prod)." },
+                productionStacks: {
+                    type: "array",
+                    items: { type: "string" },
+                    description: "Stacks that need 2 replicas (default: prod).",
+                },
             },
         },
         validateResource: (args, reportViolation) => {
@@ -39,8 +43,13 @@ export function replicasForAvailability(facts: () => StackFacts = runtimeFacts):
             // Kubernetes runs one replica when the field is absent.
             const count = typeof replicas === "number" ? replicas : 1;
             if (count < minimum) {
-                const why = config.minReplicas === undefined ? `stack "${stack}" is a production stack` : `the policy config asks for ${minimum}`;
-                reportViolation(`${args.type.split(":")[2]} "${args.name}" runs ${count} replica(s); ${why}, so it needs at least ${minimum} to survive a node drain or a rollout`);
+                const why =
+                    config.minReplicas === undefined
+                        ? `stack "${stack}" is a production stack`
+                        : `the policy config asks for ${minimum}`;
+                reportViolation(
+                    `${args.type.split(":")[2]} "${args.name}" runs ${count} replica(s); ${why}, so it needs at least ${minimum} to survive a node drain or a rollout`,
+                );
             }
         },
     };

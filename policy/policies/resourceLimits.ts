@@ -18,7 +18,9 @@ export const resourceLimits: ResourceValidationPolicy = {
                 return value !== UNKNOWN && !isSet(value);
             });
             if (missing.length > 0) {
-                reportViolation(`${container.label}: no ${missing.join(" and no ")} limit; set resources.limits.${missing.join(" and resources.limits.")}`);
+                reportViolation(
+                    `${container.label}: no ${missing.join(" and no ")} limit; set resources.limits.${missing.join(" and resources.limits.")}`,
+                );
             }
         }
     },

@@ -25,7 +25,12 @@ export const COMPUTED = {
 } as const;
 
 /** ResourceValidationArgs as the analyzer builds them, with the props behind its unknown-checking proxy. */
-export function validationArgs(type: string, props: Props, config: object = {}, name = "backend"): ResourceValidationArgs {
+export function validationArgs(
+    type: string,
+    props: Props,
+    config: object = {},
+    name = "backend",
+): ResourceValidationArgs {
     return {
         type,
         props: proxy.unknownCheckingProxy(props),
@@ -49,7 +54,12 @@ export function validationArgs(type: string, props: Props, config: object = {}, 
 }
 
 /** Runs every validation of `policy` on one resource and returns the violation messages it reported. */
-export async function violations(policy: ResourceValidationPolicy, type: string, props: Props, config: object = {}): Promise<string[]> {
+export async function violations(
+    policy: ResourceValidationPolicy,
+    type: string,
+    props: Props,
+    config: object = {},
+): Promise<string[]> {
     const messages: string[] = [];
     const record: ReportViolation = (message) => {
         messages.push(message);

@@ -12,12 +12,18 @@ describe("image-pinned-by-digest", () => {
     }
 
     it("names each container and init container whose image is only tagged", async () => {
-        const spec = podSpec([container("backend"), container("frontend", { image: "registry.example.com/frontend:1.4.2" })], {
-            initContainers: [container("migrate", { image: "migrate:v3" })],
-        });
+        const spec = podSpec(
+            [container("backend"), container("frontend", { image: "registry.example.com/frontend:1.4.2" })],
+            {
+                initContainers: [container("migrate", { image: "migrate:v3" })],
+            },
+        );
         const found = await violations(imagePinnedByDigest, DEPLOYMENT, workload(DEPLOYMENT, spec));
         assert.strictEqual(found.length, 2);
-        assert.match(found[0], /^container "frontend": image "registry\.example\.com\/frontend:1\.4\.2" is not pinned by digest/);
+        assert.match(
+            found[0],
+            /^container "frontend": image "registry\.example\.com\/frontend:1\.4\.2" is not pinned by digest/,
+        );
         assert.match(found[1], /^initContainer "migrate": image "migrate:v3" is not pinned by digest/);
     });
 
@@ -35,14 +41,24 @@ describe("image-pinned-by-digest", () => {
     });
 
     it("cannot judge a computed image under preview, and still checks the other containers", async () => {
-        const spec = podSpec([container("backend", { image: COMPUTED.string }), container("sidecar", { image: "envoy:1.30" })]);
+        const spec = podSpec([
+            container("backend", { image: COMPUTED.string }),
+            container("sidecar", { image: "envoy:1.30" }),
+        ]);
         const found = await violations(imagePinnedByDigest, DEPLOYMENT, workload(DEPLOYMENT, spec));
         assert.strictEqual(found.length, 1);
         assert.match(found[0], /container "sidecar"/);
     });
 
     it("cannot judge a computed container list or pod template", async () => {
-        assert.deepStrictEqual(await violations(imagePinnedByDigest, DEPLOYMENT, workload(DEPLOYMENT, podSpec(COMPUTED.array as unknown as []))), []);
+        assert.deepStrictEqual(
+            await violations(
+                imagePinnedByDigest,
+                DEPLOYMENT,
+                workload(DEPLOYMENT, podSpec(COMPUTED.array as unknown as [])),
+            ),
+            [],
+        );
         const props = { spec: { replicas: 2, template: COMPUTED.object } };
         assert.deepStrictEqual(await violations(imagePinnedByDigest, DEPLOYMENT, props), []);
     });

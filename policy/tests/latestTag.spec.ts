@@ -27,7 +27,9 @@ describe("no-latest-tag", () => {
     it("treats a reference with neither tag nor digest as :latest, init containers included", async () => {
         const spec = podSpec([container("backend")], { initContainers: [container("wait", { image: "busybox" })] });
         const found = await violations(noLatestTag, JOB, workload(JOB, spec));
-        assert.deepStrictEqual(found, ['initContainer "wait": image "busybox" has neither tag nor digest, so it means :latest']);
+        assert.deepStrictEqual(found, [
+            'initContainer "wait": image "busybox" has neither tag nor digest, so it means :latest',
+        ]);
     });
 
     it("cannot judge a computed image", async () => {

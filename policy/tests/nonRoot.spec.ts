@@ -17,18 +17,23 @@ describe("run-as-non-root", () => {
     });
 
     it("names every container, init containers included, when neither level sets it", async () => {
-        const spec = podSpec([container("backend", noContext)], { ...noContext, initContainers: [container("migrate", noContext)] });
+        const spec = podSpec([container("backend", noContext)], {
+            ...noContext,
+            initContainers: [container("migrate", noContext)],
+        });
         const found = await violations(runAsNonRoot, CRON_JOB, workload(CRON_JOB, spec));
         assert.deepStrictEqual(found, [
-            'container "backend": runAsNonRoot is not set; set runAsNonRoot: true in the pod\'s or the container\'s securityContext',
-            'initContainer "migrate": runAsNonRoot is not set; set runAsNonRoot: true in the pod\'s or the container\'s securityContext',
+            "container \"backend\": runAsNonRoot is not set; set runAsNonRoot: true in the pod's or the container's securityContext",
+            "initContainer \"migrate\": runAsNonRoot is not set; set runAsNonRoot: true in the pod's or the container's securityContext",
         ]);
     });
 
     it("lets a container's false override the pod's true", async () => {
         const spec = podSpec([container("backend"), container("debug", { securityContext: { runAsNonRoot: false } })]);
         const found = await violations(runAsNonRoot, DEPLOYMENT, workload(DEPLOYMENT, spec));
-        assert.deepStrictEqual(found, ['container "debug": runAsNonRoot is false in its securityContext; it must run as non-root']);
+        assert.deepStrictEqual(found, [
+            'container "debug": runAsNonRoot is false in its securityContext; it must run as non-root',
+        ]);
     });
 
     it("reports a pod-level false that a container inherits", async () => {

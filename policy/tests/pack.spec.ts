@@ -27,7 +27,9 @@ function startPack(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 function analyze(client: AnalyzerClient, type: string, props: Props): Promise<AnalyzeDiagnostic[]> {
-    const options = new AnalyzerResourceOptions().setProtect(false).setCustomtimeouts(new AnalyzerResourceOptions.CustomTimeouts());
+    const options = new AnalyzerResourceOptions()
+        .setProtect(false)
+        .setCustomtimeouts(new AnalyzerResourceOptions.CustomTimeouts());
     const request = new AnalyzeRequest()
         .setType(type)
         .setName("backend")
@@ -56,7 +58,9 @@ describe("the policy pack as the engine drives it (gRPC)", function () {
 
     it("announces every policy", async () => {
         const info = await new Promise<string[]>((resolve, reject) =>
-            client.getAnalyzerInfo(new Empty(), (err, response) => (err ? reject(err) : resolve(response?.getPoliciesList().map((p) => p.getName()) ?? []))),
+            client.getAnalyzerInfo(new Empty(), (err, response) =>
+                err ? reject(err) : resolve(response?.getPoliciesList().map((p) => p.getName()) ?? []),
+            ),
         );
         assert.deepStrictEqual(info.sort(), [
             "health-probes",
@@ -77,9 +81,14 @@ describe("the policy pack as the engine drives it (gRPC)", function () {
     it("reports a tag-only :latest image and a single prod replica", async () => {
         const props = workload(DEPLOYMENT, podSpec([container("backend", { image: "backend:latest" })]), 1);
         // The analyzer puts the policy's description on the message's first line, the violation on the last.
-        const found = (await analyze(client, DEPLOYMENT, props)).map((d) => `${d.getPolicyname()}: ${d.getMessage().split("\n").pop() ?? ""}`);
+        const found = (await analyze(client, DEPLOYMENT, props)).map(
+            (d) => `${d.getPolicyname()}: ${d.getMessage().split("\n").pop() ?? ""}`,
+        );
         assert.strictEqual(found.length, 3, found.join("\n"));
-        assert.match(found[0], /^image-pinned-by-digest: container "backend": image "backend:latest" is not pinned by digest/);
+        assert.match(
+            found[0],
+            /^image-pinned-by-digest: container "backend": image "backend:latest" is not pinned by digest/,
+        );
         assert.match(found[1], /^no-latest-tag: container "backend"/);
         // The engine passed PULUMI_NODEJS_STACK=prod, so the advisory replicas rule applies.
         assert.match(found[2], /^replicas-for-availability: Deployment "backend" runs 1 replica/);

@@ -9,14 +9,22 @@ describe("health-probes (advisory)", () => {
     });
 
     it("passes containers with both probes and does not ask init containers for any", async () => {
-        const spec = podSpec([container("backend")], { initContainers: [container("migrate", { readinessProbe: undefined, livenessProbe: undefined })] });
+        const spec = podSpec([container("backend")], {
+            initContainers: [container("migrate", { readinessProbe: undefined, livenessProbe: undefined })],
+        });
         assert.deepStrictEqual(await violations(healthProbes, DEPLOYMENT, workload(DEPLOYMENT, spec)), []);
     });
 
     it("names the container and each missing probe", async () => {
-        const spec = podSpec([container("backend", { readinessProbe: undefined }), container("frontend", { readinessProbe: undefined, livenessProbe: undefined })]);
+        const spec = podSpec([
+            container("backend", { readinessProbe: undefined }),
+            container("frontend", { readinessProbe: undefined, livenessProbe: undefined }),
+        ]);
         const found = await violations(healthProbes, POD, workload(POD, spec));
-        assert.deepStrictEqual(found, ['container "backend": no readinessProbe', 'container "frontend": no readinessProbe and no livenessProbe']);
+        assert.deepStrictEqual(found, [
+            'container "backend": no readinessProbe',
+            'container "frontend": no readinessProbe and no livenessProbe',
+        ]);
     });
 
     it("leaves Jobs and CronJobs alone: they run to completion", async () => {

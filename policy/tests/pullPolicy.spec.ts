@@ -22,7 +22,9 @@ describe("no-never-pull-policy", () => {
     });
 
     it("checks init containers too", async () => {
-        const spec = podSpec([container("agent")], { initContainers: [container("setup", { imagePullPolicy: "Never" })] });
+        const spec = podSpec([container("agent")], {
+            initContainers: [container("setup", { imagePullPolicy: "Never" })],
+        });
         const found = await violations(noNeverPullPolicy(onAks), DAEMON_SET, workload(DAEMON_SET, spec));
         assert.match(found[0], /^initContainer "setup": imagePullPolicy is Never/);
     });
@@ -36,8 +38,14 @@ describe("no-never-pull-policy", () => {
     });
 
     it("lets the policy config decide over the target", async () => {
-        assert.deepStrictEqual(await violations(noNeverPullPolicy(onAks), DEPLOYMENT, never, { allowNeverPullPolicy: true }), []);
-        assert.strictEqual((await violations(noNeverPullPolicy(onLocal), DEPLOYMENT, never, { allowNeverPullPolicy: false })).length, 1);
+        assert.deepStrictEqual(
+            await violations(noNeverPullPolicy(onAks), DEPLOYMENT, never, { allowNeverPullPolicy: true }),
+            [],
+        );
+        assert.strictEqual(
+            (await violations(noNeverPullPolicy(onLocal), DEPLOYMENT, never, { allowNeverPullPolicy: false })).length,
+            1,
+        );
     });
 
     it("passes a computed pull policy", async () => {

@@ -13,12 +13,21 @@ describe("replicas-for-availability (advisory)", () => {
     });
 
     it("passes two replicas in prod", async () => {
-        assert.deepStrictEqual(await violations(replicasForAvailability(stack("prod")), DEPLOYMENT, workload(DEPLOYMENT, spec, 2)), []);
+        assert.deepStrictEqual(
+            await violations(replicasForAvailability(stack("prod")), DEPLOYMENT, workload(DEPLOYMENT, spec, 2)),
+            [],
+        );
     });
 
     it("reports one replica in prod, naming the workload", async () => {
-        const found = await violations(replicasForAvailability(stack("prod")), STATEFUL_SET, workload(STATEFUL_SET, spec, 1));
-        assert.deepStrictEqual(found, ['StatefulSet "backend" runs 1 replica(s); stack "prod" is a production stack, so it needs at least 2 to survive a node drain or a rollout']);
+        const found = await violations(
+            replicasForAvailability(stack("prod")),
+            STATEFUL_SET,
+            workload(STATEFUL_SET, spec, 1),
+        );
+        assert.deepStrictEqual(found, [
+            'StatefulSet "backend" runs 1 replica(s); stack "prod" is a production stack, so it needs at least 2 to survive a node drain or a rollout',
+        ]);
     });
 
     it("counts an absent replicas field as Kubernetes does: one", async () => {
@@ -37,7 +46,11 @@ describe("replicas-for-availability (advisory)", () => {
 
     it("takes the production stacks from the config", async () => {
         const policy = replicasForAvailability(stack("production"));
-        assert.strictEqual((await violations(policy, DEPLOYMENT, workload(DEPLOYMENT, spec, 1), { productionStacks: ["production"] })).length, 1);
+        assert.strictEqual(
+            (await violations(policy, DEPLOYMENT, workload(DEPLOYMENT, spec, 1), { productionStacks: ["production"] }))
+                .length,
+            1,
+        );
         assert.deepStrictEqual(await violations(policy, DEPLOYMENT, workload(DEPLOYMENT, spec, 1)), []);
     });
 

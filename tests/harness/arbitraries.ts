@@ -15,7 +15,18 @@ import { TestConfig } from "./program";
  * A target, alone or with one or both halves replaced by `stevedore:registry` / `stevedore:cluster`.
  * A cloud registry with a kubeconfig cluster is no variant: it is invalid (no IAM grant to give), a mutation.
  */
-export const VARIANTS = ["local", "aks", "eks", "gke", "local+generic", "local+kubeconfig", "eks+generic", "gke+generic", "aks+generic+kubeconfig", "generic+kubeconfig"] as const;
+export const VARIANTS = [
+    "local",
+    "aks",
+    "eks",
+    "gke",
+    "local+generic",
+    "local+kubeconfig",
+    "eks+generic",
+    "gke+generic",
+    "aks+generic+kubeconfig",
+    "generic+kubeconfig",
+] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /** One stack config and the keys the engine holds as secrets (`pulumi config set --secret`). */
@@ -35,7 +46,9 @@ export const SENTINEL = { push: "leak-push-", pull: "leak-pull-", kube: "leak-ku
 const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
 /** Lowercase words that are app names for every registry (DNS label, ECR and Artifact Registry names). */
 const word = fc.stringMatching(/^[a-z][a-z0-9]{1,6}$/);
-export const appName = fc.tuple(word, fc.array(fc.stringMatching(/^[a-z0-9]{1,5}$/), { maxLength: 2 })).map(([head, rest]) => [head, ...rest].join("-"));
+export const appName = fc
+    .tuple(word, fc.array(fc.stringMatching(/^[a-z0-9]{1,5}$/), { maxLength: 2 }))
+    .map(([head, rest]) => [head, ...rest].join("-"));
 const envName = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/);
 
 /** An inline kubeconfig whose user token is a sentinel. */
@@ -83,7 +96,10 @@ const localSettings = fc.record(
     {
         context: fc.constantFrom("kind-stevedore", "minikube", "docker-desktop"),
         registry: fc.oneof(
-            fc.record({ port: fc.integer({ min: 1024, max: 65535 }), network: fc.constant("kind") }, { requiredKeys: [] }),
+            fc.record(
+                { port: fc.integer({ min: 1024, max: 65535 }), network: fc.constant("kind") },
+                { requiredKeys: [] },
+            ),
             word.map((ns) => ({ mode: "existing", address: `localhost:5000/${ns}` })),
         ),
     },
@@ -91,7 +107,11 @@ const localSettings = fc.record(
 );
 
 const nodePoolCounts = (minFloor: number) =>
-    fc.integer({ min: minFloor, max: 5 }).chain((min) => fc.integer({ min: Math.max(min, 1), max: 10 }).map((max) => ({ minCount: min, maxCount: max })));
+    fc
+        .integer({ min: minFloor, max: 5 })
+        .chain((min) =>
+            fc.integer({ min: Math.max(min, 1), max: 10 }).map((max) => ({ minCount: min, maxCount: max })),
+        );
 
 const resourceGroup = fc.stringMatching(/^rg-[a-z0-9]{2,10}$/);
 const azureSettings = fc.oneof(
@@ -107,7 +127,11 @@ const azureSettings = fc.oneof(
         cluster: fc.record({ mode: fc.constant("create"), nodePool: nodePoolCounts(1) }, { requiredKeys: ["mode"] }),
     }),
     fc.record({
-        registry: fc.record({ mode: fc.constant("existing"), name: fc.stringMatching(/^acr[a-z0-9]{4,10}$/), resourceGroup }),
+        registry: fc.record({
+            mode: fc.constant("existing"),
+            name: fc.stringMatching(/^acr[a-z0-9]{4,10}$/),
+            resourceGroup,
+        }),
         cluster: fc.record({ name: fc.stringMatching(/^aks-[a-z0-9]{2,8}$/), resourceGroup }),
     }),
 );
@@ -133,8 +157,14 @@ const gcpSettings = fc.record(
     {
         project: fc.constantFrom("acme-shop-prod", "team-a-dev-42"),
         location: fc.constantFrom("europe-west4", "us-central1-a"),
-        registry: fc.oneof(fc.record({ keepRecent: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: [] }), word.map((name) => ({ mode: "existing", name }))),
-        cluster: fc.oneof(word.map((name) => ({ name })), fc.record({ mode: fc.constant("create"), nodePool: nodePoolCounts(0) }, { requiredKeys: ["mode"] })),
+        registry: fc.oneof(
+            fc.record({ keepRecent: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: [] }),
+            word.map((name) => ({ mode: "existing", name })),
+        ),
+        cluster: fc.oneof(
+            word.map((name) => ({ name })),
+            fc.record({ mode: fc.constant("create"), nodePool: nodePoolCounts(0) }, { requiredKeys: ["mode"] }),
+        ),
     },
     { requiredKeys: ["project", "location", "cluster"] },
 );
@@ -143,9 +173,19 @@ type Credentials = { push?: string; pull?: string };
 
 /** A generic registry block and the credentials it needs (pull credentials only ever go with it). */
 const genericRegistry: fc.Arbitrary<{ block: Record<string, unknown>; creds: Credentials }> = fc.oneof(
-    fc.tuple(word, hex(12)).map(([user, pw]) => ({ block: { kind: "generic", address: `docker.io/${user}` }, creds: { push: pw } })),
-    fc.tuple(word, hex(12), hex(12)).map(([owner, pw, token]) => ({ block: { kind: "generic", address: `ghcr.io/${owner}`, pull: "secret" }, creds: { push: pw, pull: token } })),
-    word.map((ns) => ({ block: { kind: "generic", address: `harbor.example.com/${ns}`, pull: "anonymous" }, creds: {} })),
+    fc
+        .tuple(word, hex(12))
+        .map(([user, pw]) => ({ block: { kind: "generic", address: `docker.io/${user}` }, creds: { push: pw } })),
+    fc
+        .tuple(word, hex(12), hex(12))
+        .map(([owner, pw, token]) => ({
+            block: { kind: "generic", address: `ghcr.io/${owner}`, pull: "secret" },
+            creds: { push: pw, pull: token },
+        })),
+    word.map((ns) => ({
+        block: { kind: "generic", address: `harbor.example.com/${ns}`, pull: "anonymous" },
+        creds: {},
+    })),
     fc.constant({ block: { kind: "generic", address: "http://lab.local:5000", insecure: true }, creds: {} }),
 );
 
@@ -157,11 +197,24 @@ const kubeconfigCluster: fc.Arbitrary<{ block: Record<string, unknown>; inline?:
     hex(16).map((token) => ({ block: { kind: "kubeconfig", context: "lab" }, inline: token })),
 );
 
-const settingsOf: Record<string, fc.Arbitrary<Record<string, unknown>>> = { local: localSettings, aks: azureSettings, eks: awsSettings, gke: gcpSettings };
-const SETTINGS_KEY: Record<string, string> = { local: "stevedore:local", aks: "stevedore:azure", eks: "stevedore:aws", gke: "stevedore:gcp" };
+const settingsOf: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
+    local: localSettings,
+    aks: azureSettings,
+    eks: awsSettings,
+    gke: gcpSettings,
+};
+const SETTINGS_KEY: Record<string, string> = {
+    local: "stevedore:local",
+    aks: "stevedore:azure",
+    eks: "stevedore:aws",
+    gke: "stevedore:gcp",
+};
 
 /** A valid stack config of `variant`. Credentials are set with --secret; `credentials: "always"` forces every one the variant takes. */
-export function validCase(variant: Variant, options: { credentials?: "maybe" | "always" } = {}): fc.Arbitrary<StackCase> {
+export function validCase(
+    variant: Variant,
+    options: { credentials?: "maybe" | "always" } = {},
+): fc.Arbitrary<StackCase> {
     const target = targetOf(variant);
     const always = options.credentials === "always";
     // ECR pushes use a fresh authorization token: eks refuses static push credentials.
@@ -173,7 +226,11 @@ export function validCase(variant: Variant, options: { credentials?: "maybe" | "
             settings: target === undefined ? none : settingsOf[target],
             registry: usesGenericRegistry(variant) ? genericRegistry : none,
             cluster: usesKubeconfigCluster(variant) ? kubeconfigCluster : none,
-            push: takesPush ? (always ? hex(12).map((h) => h as string | undefined) : fc.option(hex(12), { nil: undefined })) : none,
+            push: takesPush
+                ? always
+                    ? hex(12).map((h) => h as string | undefined)
+                    : fc.option(hex(12), { nil: undefined })
+                : none,
             namespace: fc.option(appName, { nil: undefined }),
             platform: fc.option(fc.constantFrom("linux/amd64", "linux/arm64"), { nil: undefined }),
             kube: always ? hex(16).map((h) => h as string | undefined) : none,
@@ -185,7 +242,10 @@ export function validCase(variant: Variant, options: { credentials?: "maybe" | "
             if (target !== undefined && settings !== undefined) config[SETTINGS_KEY[target]] = settings;
             if (namespace !== undefined) config["stevedore:namespace"] = namespace;
             if (platform !== undefined) config["stevedore:platform"] = platform;
-            const creds: Credentials = { ...(registry?.creds ?? {}), ...(push === undefined || registry?.creds.push !== undefined ? {} : { push }) };
+            const creds: Credentials = {
+                ...(registry?.creds ?? {}),
+                ...(push === undefined || registry?.creds.push !== undefined ? {} : { push }),
+            };
             if (registry !== undefined) config["stevedore:registry"] = registry.block;
             if (creds.push !== undefined) {
                 config["stevedore:registryUsername"] = "ci";

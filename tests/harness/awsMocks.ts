@@ -26,7 +26,9 @@ export const ECR_PASSWORD = `eyJwYXlsb2FkIjoi${sha256("ecr-token").slice(0, 48)}
 
 /** A base64 PEM the way EKS returns a cluster's certificate authority. */
 export function caData(cluster: string): string {
-    return Buffer.from(`-----BEGIN CERTIFICATE-----\nMIIC${sha256(cluster).slice(0, 40)}\n-----END CERTIFICATE-----\n`).toString("base64");
+    return Buffer.from(
+        `-----BEGIN CERTIFICATE-----\nMIIC${sha256(cluster).slice(0, 40)}\n-----END CERTIFICATE-----\n`,
+    ).toString("base64");
 }
 
 /** The API endpoint EKS would give `cluster`. */
@@ -75,7 +77,11 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
                     return repository(str(inputs.name));
                 case "aws:iam/role:Role": {
                     const roleName = `${name}-${sha256(name).slice(0, 7)}`;
-                    return { name: roleName, arn: `arn:${partition}:iam::${ACCOUNT}:role/${roleName}`, uniqueId: `AROA${sha256(name).slice(0, 17).toUpperCase()}` };
+                    return {
+                        name: roleName,
+                        arn: `arn:${partition}:iam::${ACCOUNT}:role/${roleName}`,
+                        uniqueId: `AROA${sha256(name).slice(0, 17).toUpperCase()}`,
+                    };
                 }
                 case "aws:eks/cluster:Cluster": {
                     const clusterName = str(inputs.name);
@@ -87,13 +93,21 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
                     };
                 }
                 case "aws:eks/nodeGroup:NodeGroup":
-                    return { status: "ACTIVE", arn: `arn:${partition}:eks:${region}:${ACCOUNT}:nodegroup/${str(inputs.clusterName)}/${name}/${sha256(name).slice(0, 8)}` };
+                    return {
+                        status: "ACTIVE",
+                        arn: `arn:${partition}:eks:${region}:${ACCOUNT}:nodegroup/${str(inputs.clusterName)}/${name}/${sha256(name).slice(0, 8)}`,
+                    };
                 default:
                     return undefined;
             }
         },
         calls: recorded({
-            "aws:index/getPartition:getPartition": () => ({ id: partition, partition, dnsSuffix: suffix, reverseDnsPrefix: suffix.split(".").reverse().join(".") }),
+            "aws:index/getPartition:getPartition": () => ({
+                id: partition,
+                partition,
+                dnsSuffix: suffix,
+                reverseDnsPrefix: suffix.split(".").reverse().join("."),
+            }),
             "aws:index/getServicePrincipal:getServicePrincipal": (inputs) => ({
                 id: `${str(inputs.serviceName)}.${region}`,
                 name: `${str(inputs.serviceName)}.${partition === "aws-cn" && inputs.serviceName === "ec2" ? "amazonaws.com.cn" : "amazonaws.com"}`,
@@ -103,7 +117,13 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
             }),
             "aws:index/getAvailabilityZones:getAvailabilityZones": () => {
                 const names = settings.zones ?? ["a", "b", "c"].map((z) => `${region}${z}`);
-                return { id: region, region, names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), groupNames: names.map(() => region) };
+                return {
+                    id: region,
+                    region,
+                    names,
+                    zoneIds: names.map((_, i) => `use1-az${i + 1}`),
+                    groupNames: names.map(() => region),
+                };
             },
             "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => {
                 const password = ECR_PASSWORD;
@@ -119,12 +139,16 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
             },
             "aws:ecr/getRepository:getRepository": (inputs) => {
                 const name = str(inputs.name);
-                if (!(settings.repositories ?? []).includes(name)) throw new Error(`RepositoryNotFoundException: The repository with name '${name}' does not exist in the registry with id '${ACCOUNT}'`);
+                if (!(settings.repositories ?? []).includes(name))
+                    throw new Error(
+                        `RepositoryNotFoundException: The repository with name '${name}' does not exist in the registry with id '${ACCOUNT}'`,
+                    );
                 return { ...repository(name), id: name, imageTagMutability: "IMMUTABLE", region };
             },
             "aws:eks/getCluster:getCluster": (inputs) => {
                 const name = str(inputs.name);
-                if (!(settings.clusters ?? []).includes(name)) throw new Error(`ResourceNotFoundException: No cluster found for name: ${name}.`);
+                if (!(settings.clusters ?? []).includes(name))
+                    throw new Error(`ResourceNotFoundException: No cluster found for name: ${name}.`);
                 return {
                     id: name,
                     name,

@@ -12,9 +12,11 @@ export const EXISTING_KUBELET_OID = "e4b19d72-8c3a-4f05-b6e2-1d9f7a5c0e83";
 export const CREATED_CLUSTER_PRINCIPAL = "9b2f6a38-4e1c-47d5-a0b9-3c8e5f2d1a64";
 export const CREATED_KUBELET_OID = "71c5e0a9-d3b8-4a26-9f4e-b2a8c6d1e057";
 /** A Microsoft Entra access token for ARM, as `getClientToken` returns it (a JWT). */
-export const AAD_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsIng1dCI6Ik1HTHFqOThWTkxvWGFGZnBKQ0JwZ0I0SmFLcyJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyJ9.c2lnbmF0dXJl";
+export const AAD_TOKEN =
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsIng1dCI6Ik1HTHFqOThWTkxvWGFGZnBKQ0JwZ0I0SmFLcyJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyJ9.c2lnbmF0dXJl";
 /** The ACR refresh token `/oauth2/exchange` returns for it. */
-export const ACR_REFRESH_TOKEN = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJqdGkiOiJhY3ItcmVmcmVzaCIsImdyYW50X3R5cGUiOiJyZWZyZXNoX3Rva2VuIn0.YWNyLXNpZw";
+export const ACR_REFRESH_TOKEN =
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJqdGkiOiJhY3ItcmVmcmVzaCIsImdyYW50X3R5cGUiOiJyZWZyZXNoX3Rva2VuIn0.YWNyLXNpZw";
 
 const str = (v: unknown): string => String(v);
 /** A stable version-4-shaped GUID, as ARM names role assignments. */
@@ -22,7 +24,8 @@ const guid = (seed: string): string => {
     const h = sha256(seed);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
-const armId = (group: string, provider: string, name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/${provider}/${name}`;
+const armId = (group: string, provider: string, name: string) =>
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/${provider}/${name}`;
 
 /** The kubeconfig AKS hands out for `cluster` (local accounts: a client certificate). */
 export function aksKubeconfig(cluster: string): string {
@@ -38,7 +41,13 @@ export function aksKubeconfig(cluster: string): string {
     ].join("\n");
 }
 
-function managedCluster(group: string, name: string, location: string, principal: string, kubelet: string | undefined): Record<string, unknown> {
+function managedCluster(
+    group: string,
+    name: string,
+    location: string,
+    principal: string,
+    kubelet: string | undefined,
+): Record<string, unknown> {
     const nodeGroup = `MC_${group}_${name}_${location}`;
     return {
         id: armId(group, "Microsoft.ContainerService/managedClusters", name),
@@ -66,15 +75,34 @@ function managedCluster(group: string, name: string, location: string, principal
 function azureState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
     switch (type) {
         case "azure-native:resources:ResourceGroup":
-            return { name: inputs.resourceGroupName, type: "Microsoft.Resources/resourceGroups", properties: { provisioningState: "Succeeded" } };
+            return {
+                name: inputs.resourceGroupName,
+                type: "Microsoft.Resources/resourceGroups",
+                properties: { provisioningState: "Succeeded" },
+            };
         case "azure-native:containerregistry:Registry": {
             const registry = str(inputs.registryName);
-            return { name: registry, loginServer: `${registry.toLowerCase()}.azurecr.io`, provisioningState: "Succeeded", creationDate: "2025-03-11T08:42:17.3215523Z" };
+            return {
+                name: registry,
+                loginServer: `${registry.toLowerCase()}.azurecr.io`,
+                provisioningState: "Succeeded",
+                creationDate: "2025-03-11T08:42:17.3215523Z",
+            };
         }
         case "azure-native:containerservice:ManagedCluster":
-            return managedCluster(str(inputs.resourceGroupName), str(inputs.resourceName), str(inputs.location), CREATED_CLUSTER_PRINCIPAL, CREATED_KUBELET_OID);
+            return managedCluster(
+                str(inputs.resourceGroupName),
+                str(inputs.resourceName),
+                str(inputs.location),
+                CREATED_CLUSTER_PRINCIPAL,
+                CREATED_KUBELET_OID,
+            );
         case "azure-native:authorization:RoleAssignment":
-            return { name: guid(name), type: "Microsoft.Authorization/roleAssignments", createdOn: "2025-03-11T08:45:02.114Z" };
+            return {
+                name: guid(name),
+                type: "Microsoft.Authorization/roleAssignments",
+                createdOn: "2025-03-11T08:45:02.114Z",
+            };
         default:
             return undefined;
     }
@@ -88,7 +116,9 @@ export interface AzureMockOptions {
 }
 
 /** Mock options answering every Azure invoke the target makes, and the invokes it made, by token. */
-export function azureMocks(options: AzureMockOptions = {}): MockOptions & { invoked: Map<string, Record<string, unknown>[]> } {
+export function azureMocks(
+    options: AzureMockOptions = {},
+): MockOptions & { invoked: Map<string, Record<string, unknown>[]> } {
     const invoked = new Map<string, Record<string, unknown>[]>();
     const answer = (token: string, result: (inputs: Record<string, unknown>) => Record<string, unknown>) => {
         const handler = (inputs: Record<string, unknown>) => {
@@ -118,10 +148,18 @@ export function azureMocks(options: AzureMockOptions = {}): MockOptions & { invo
             };
         }),
         answer("containerservice:getManagedCluster", (inputs) =>
-            managedCluster(str(inputs.resourceGroupName), str(inputs.resourceName), "westeurope", EXISTING_CLUSTER_PRINCIPAL, options.noKubeletIdentity === true ? undefined : EXISTING_KUBELET_OID),
+            managedCluster(
+                str(inputs.resourceGroupName),
+                str(inputs.resourceName),
+                "westeurope",
+                EXISTING_CLUSTER_PRINCIPAL,
+                options.noKubeletIdentity === true ? undefined : EXISTING_KUBELET_OID,
+            ),
         ),
         answer("containerservice:listManagedClusterUserCredentials", (inputs) => ({
-            kubeconfigs: [{ name: "clusterUser", value: Buffer.from(aksKubeconfig(str(inputs.resourceName))).toString("base64") }],
+            kubeconfigs: [
+                { name: "clusterUser", value: Buffer.from(aksKubeconfig(str(inputs.resourceName))).toString("base64") },
+            ],
         })),
     ]);
     return { state: azureState, calls, invoked };
@@ -145,15 +183,24 @@ export function stubAcrExchange(status = 200): { requests: ExchangeRequest[]; re
         const url = input instanceof Request ? input.url : input.toString();
         const body = typeof init?.body === "string" ? init.body : "";
         requests.push({ url, method: init?.method ?? "GET", form: Object.fromEntries(new URLSearchParams(body)) });
-        if (!url.endsWith(".azurecr.io/oauth2/exchange")) return Promise.resolve(new Response("not found", { status: 404 }));
-        const answer = status === 200 ? { refresh_token: ACR_REFRESH_TOKEN } : { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] };
-        return Promise.resolve(new Response(JSON.stringify(answer), { status, headers: { "Content-Type": "application/json" } }));
+        if (!url.endsWith(".azurecr.io/oauth2/exchange"))
+            return Promise.resolve(new Response("not found", { status: 404 }));
+        const answer =
+            status === 200
+                ? { refresh_token: ACR_REFRESH_TOKEN }
+                : { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] };
+        return Promise.resolve(
+            new Response(JSON.stringify(answer), { status, headers: { "Content-Type": "application/json" } }),
+        );
     };
     return { requests, restore: () => (globalThis.fetch = original) };
 }
 
 /** The dev stack's apps on the aks target, with `azure` as the `stevedore:azure` settings. */
-export function aksStack(azure: Record<string, unknown>, edit: (c: Record<string, unknown>) => void = () => undefined): TestConfig {
+export function aksStack(
+    azure: Record<string, unknown>,
+    edit: (c: Record<string, unknown>) => void = () => undefined,
+): TestConfig {
     return withConfig(stackConfig("dev"), (c) => {
         c["stevedore:target"] = "aks";
         delete c["stevedore:local"];

@@ -9,12 +9,19 @@ export const ACCESS_TOKEN = "ya29.a0AfB_byD3xT9kQm2Lr7vW1nHc8sPz4YuE0gJ6oN5bKfRi
 export const CLUSTER_ENDPOINT = "34.118.97.15";
 export const EXISTING_ENDPOINT = "35.202.14.88";
 /** GKE reports the cluster CA base64-encoded, as kubeconfigs want it. */
-export const CLUSTER_CA = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIELTCCApWgAwIBAgIRAJx2gke+created+cluster+ca\n-----END CERTIFICATE-----\n").toString("base64");
-export const EXISTING_CA = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIELDCCApSgAwIBAgIQbT3gke+existing+cluster+ca\n-----END CERTIFICATE-----\n").toString("base64");
+export const CLUSTER_CA = Buffer.from(
+    "-----BEGIN CERTIFICATE-----\nMIIELTCCApWgAwIBAgIRAJx2gke+created+cluster+ca\n-----END CERTIFICATE-----\n",
+).toString("base64");
+export const EXISTING_CA = Buffer.from(
+    "-----BEGIN CERTIFICATE-----\nMIIELDCCApSgAwIBAgIQbT3gke+existing+cluster+ca\n-----END CERTIFICATE-----\n",
+).toString("base64");
 export const EXISTING_NODE_SA = `gke-nodes@${PROJECT}.iam.gserviceaccount.com`;
 
 /** The dev stack's apps, on the gke target with `gcp` as the `stevedore:gcp` settings. */
-export function gkeStack(gcp: Record<string, unknown>, edit: (c: Record<string, unknown>) => void = () => undefined): TestConfig {
+export function gkeStack(
+    gcp: Record<string, unknown>,
+    edit: (c: Record<string, unknown>) => void = () => undefined,
+): TestConfig {
     return withConfig(stackConfig("dev"), (c) => {
         c["stevedore:target"] = "gke";
         delete c["stevedore:local"];
@@ -46,17 +53,29 @@ function gcpState(type: string, name: string, inputs: Record<string, unknown>): 
             };
         case "gcp:serviceaccount/account:Account": {
             const email = `${str(inputs.accountId)}@${str(inputs.project)}.iam.gserviceaccount.com`;
-            return { email, member: `serviceAccount:${email}`, uniqueId: "104766359412378865541", name: `projects/${str(inputs.project)}/serviceAccounts/${email}` };
+            return {
+                email,
+                member: `serviceAccount:${email}`,
+                uniqueId: "104766359412378865541",
+                name: `projects/${str(inputs.project)}/serviceAccounts/${email}`,
+            };
         }
         case "gcp:container/cluster:Cluster":
             return {
                 endpoint: CLUSTER_ENDPOINT,
-                masterAuth: { clusterCaCertificate: CLUSTER_CA, clientCertificateConfig: { issueClientCertificate: false } },
+                masterAuth: {
+                    clusterCaCertificate: CLUSTER_CA,
+                    clientCertificateConfig: { issueClientCertificate: false },
+                },
                 selfLink: `https://container.googleapis.com/v1/projects/${str(inputs.project)}/locations/${str(inputs.location)}/clusters/${str(inputs.name)}`,
                 masterVersion: "1.33.5-gke.1308000",
             };
         case "gcp:container/nodePool:NodePool":
-            return { instanceGroupUrls: [`https://www.googleapis.com/compute/v1/projects/${str(inputs.project)}/zones/europe-west4-a/instanceGroupManagers/gke-${name}-grp`] };
+            return {
+                instanceGroupUrls: [
+                    `https://www.googleapis.com/compute/v1/projects/${str(inputs.project)}/zones/europe-west4-a/instanceGroupManagers/gke-${name}-grp`,
+                ],
+            };
         case "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember":
             return { etag: "BwYl7c9hKxQ=" };
         default:
@@ -69,8 +88,20 @@ export function gcpMocks(options: GcpMockOptions = {}): MockOptions {
     return {
         state: gcpState,
         calls: {
-            "gcp:organizations/getClientConfig:getClientConfig": () => ({ id: "2025-01-14 09:21:33", accessToken: ACCESS_TOKEN, project: PROJECT, region: "europe-west4", zone: "", defaultLabels: {} }),
-            "gcp:organizations/getProject:getProject": (inputs) => ({ id: `projects/${str(inputs.projectId)}`, projectId: inputs.projectId, number: PROJECT_NUMBER, name: str(inputs.projectId) }),
+            "gcp:organizations/getClientConfig:getClientConfig": () => ({
+                id: "2025-01-14 09:21:33",
+                accessToken: ACCESS_TOKEN,
+                project: PROJECT,
+                region: "europe-west4",
+                zone: "",
+                defaultLabels: {},
+            }),
+            "gcp:organizations/getProject:getProject": (inputs) => ({
+                id: `projects/${str(inputs.projectId)}`,
+                projectId: inputs.projectId,
+                number: PROJECT_NUMBER,
+                name: str(inputs.projectId),
+            }),
             "gcp:artifactregistry/getRepository:getRepository": (inputs) => ({
                 id: `projects/${str(inputs.project)}/locations/${str(inputs.location)}/repositories/${str(inputs.repositoryId)}`,
                 name: `projects/${str(inputs.project)}/locations/${str(inputs.location)}/repositories/${str(inputs.repositoryId)}`,
@@ -87,10 +118,26 @@ export function gcpMocks(options: GcpMockOptions = {}): MockOptions {
                 location: inputs.location,
                 project: inputs.project,
                 endpoint: EXISTING_ENDPOINT,
-                masterAuths: [{ clusterCaCertificate: EXISTING_CA, clientCertificate: "", clientKey: "", clientCertificateConfigs: [] }],
-                nodeConfigs: options.autopilot ? [] : [{ serviceAccount: options.existingNodeSa ?? EXISTING_NODE_SA, machineType: "e2-standard-4" }],
+                masterAuths: [
+                    {
+                        clusterCaCertificate: EXISTING_CA,
+                        clientCertificate: "",
+                        clientKey: "",
+                        clientCertificateConfigs: [],
+                    },
+                ],
+                nodeConfigs: options.autopilot
+                    ? []
+                    : [{ serviceAccount: options.existingNodeSa ?? EXISTING_NODE_SA, machineType: "e2-standard-4" }],
                 clusterAutoscalings: options.autopilot
-                    ? [{ enabled: true, autoProvisioningDefaults: [{ serviceAccount: options.existingNodeSa ?? EXISTING_NODE_SA }] }]
+                    ? [
+                          {
+                              enabled: true,
+                              autoProvisioningDefaults: [
+                                  { serviceAccount: options.existingNodeSa ?? EXISTING_NODE_SA },
+                              ],
+                          },
+                      ]
                     : [{ enabled: false, autoProvisioningDefaults: [] }],
                 enableAutopilot: options.autopilot ?? false,
             }),

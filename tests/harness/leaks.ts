@@ -8,7 +8,8 @@ const REDACTED = "[secret]";
 export function redactInputs(value: unknown): unknown {
     if (isSecret(value)) return REDACTED;
     if (Array.isArray(value)) return value.map(redactInputs);
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactInputs(v)]));
+    if (value !== null && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactInputs(v)]));
     return value;
 }
 
@@ -22,7 +23,9 @@ export async function redactOutputs(value: unknown): Promise<unknown> {
     }
     if (Array.isArray(value)) return Promise.all(value.map(redactOutputs));
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await redactOutputs(v)] as const)));
+        return Object.fromEntries(
+            await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await redactOutputs(v)] as const)),
+        );
     }
     return value;
 }
@@ -44,8 +47,14 @@ export function found(text: string, secrets: Record<string, string>): string[] {
 }
 
 /** The secrets that appear in plain text in any registered input or stack output, with where. */
-export async function plainSecrets(resources: Registered[], outputs: Record<string, unknown>, secrets: Record<string, string>): Promise<string[]> {
-    const leaks = resources.flatMap((r) => found(JSON.stringify(redactInputs(r.inputs)), secrets).map((name) => `${name} in ${r.type} ${r.name}`));
+export async function plainSecrets(
+    resources: Registered[],
+    outputs: Record<string, unknown>,
+    secrets: Record<string, string>,
+): Promise<string[]> {
+    const leaks = resources.flatMap((r) =>
+        found(JSON.stringify(redactInputs(r.inputs)), secrets).map((name) => `${name} in ${r.type} ${r.name}`),
+    );
     const shown = JSON.stringify(await redactOutputs(outputs));
     return [...leaks, ...found(shown, secrets).map((name) => `${name} in the stack outputs`)];
 }

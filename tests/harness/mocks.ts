@@ -35,7 +35,12 @@ export function repositoryOf(imageName: string): string {
 }
 
 /** Values the real providers compute, so tests check real wiring and not `undefined`. */
-function computedState(type: string, name: string, inputs: Record<string, unknown>, options: MockOptions): Record<string, unknown> {
+function computedState(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    options: MockOptions,
+): Record<string, unknown> {
     switch (type) {
         case "docker:index/image:Image": {
             const imageName = String(inputs.imageName);
@@ -44,10 +49,18 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             // The digest depends on what was pushed (the content-hash tag) unless a test pins it.
             const digest = options.digests?.[app] ?? sha256(`manifest:${imageName}`);
             const server = repo.split("/")[0];
-            return { imageName, repoDigest: `${repo}@sha256:${digest}`, registryServer: server, platform: record(inputs.build).platform };
+            return {
+                imageName,
+                repoDigest: `${repo}@sha256:${digest}`,
+                registryServer: server,
+                platform: record(inputs.build).platform,
+            };
         }
         case "docker:index/remoteImage:RemoteImage":
-            return { imageId: `sha256:${sha256(`image:${String(inputs.name)}`)}`, repoDigest: `${String(inputs.name)}@sha256:${sha256(String(inputs.name))}` };
+            return {
+                imageId: `sha256:${sha256(`image:${String(inputs.name)}`)}`,
+                repoDigest: `${String(inputs.name)}@sha256:${sha256(String(inputs.name))}`,
+            };
         case "docker:index/container:Container":
             return { name: inputs.name ?? name };
         default:

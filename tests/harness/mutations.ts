@@ -1,5 +1,13 @@
 import fc from "fast-check";
-import { StackCase, targetOf, usesGenericRegistry, usesKubeconfigCluster, validCase, Variant, VARIANTS } from "./arbitraries";
+import {
+    StackCase,
+    targetOf,
+    usesGenericRegistry,
+    usesKubeconfigCluster,
+    validCase,
+    Variant,
+    VARIANTS,
+} from "./arbitraries";
 import { TestConfig } from "./program";
 
 /**
@@ -19,8 +27,41 @@ export interface Generated extends StackCase {
 
 /** Keys each map documents (README's configuration reference and docs/targets/*.md). */
 const DOCUMENTED: Record<string, readonly string[]> = {
-    top: ["target", "apps", "namespace", "platform", "renderDir", "registryUsername", "registryPassword", "pullUsername", "pullPassword", "registry", "cluster", "kubeconfig", "local", "azure", "aws", "gcp"],
-    app: ["name", "context", "dockerfile", "buildTarget", "buildArgs", "platform", "cacheFrom", "port", "replicas", "env", "healthPath", "resources", "runAsUser", "expose", "ingress"],
+    top: [
+        "target",
+        "apps",
+        "namespace",
+        "platform",
+        "renderDir",
+        "registryUsername",
+        "registryPassword",
+        "pullUsername",
+        "pullPassword",
+        "registry",
+        "cluster",
+        "kubeconfig",
+        "local",
+        "azure",
+        "aws",
+        "gcp",
+    ],
+    app: [
+        "name",
+        "context",
+        "dockerfile",
+        "buildTarget",
+        "buildArgs",
+        "platform",
+        "cacheFrom",
+        "port",
+        "replicas",
+        "env",
+        "healthPath",
+        "resources",
+        "runAsUser",
+        "expose",
+        "ingress",
+    ],
     local: ["registry", "kubeconfig", "context"],
     azure: ["location", "resourceGroup", "registry", "cluster"],
     aws: ["region", "profile", "cluster", "registry"],
@@ -38,7 +79,12 @@ const typoOf = (keys: readonly string[]) =>
             if (op === "drop") return key.slice(0, i) + key.slice(i + 1);
             if (op === "double") return key.slice(0, i) + key[i] + key.slice(i);
             if (op === "swap") return key.slice(0, i) + key.slice(i + 1, i + 2) + key[i] + key.slice(i + 2);
-            if (op === "case") return key.slice(0, i) + (key[i] === key[i].toUpperCase() ? key[i].toLowerCase() : key[i].toUpperCase()) + key.slice(i + 1);
+            if (op === "case")
+                return (
+                    key.slice(0, i) +
+                    (key[i] === key[i].toUpperCase() ? key[i].toLowerCase() : key[i].toUpperCase()) +
+                    key.slice(i + 1)
+                );
             return `${key}s`;
         })
         .filter((typo) => typo.length > 0 && !keys.includes(typo));
@@ -59,8 +105,21 @@ const badLabel = fc.oneof(
 );
 
 /** A value of the wrong JSON type for a whole-number field. */
-const notANumber = fc.oneof(fc.constant("3"), fc.boolean(), fc.constant([2]), fc.constant({ count: 2 }), fc.constant(null));
-const outOfRange = (min: number, max: number) => fc.oneof(fc.constant(min - 1), fc.constant(max + 1), fc.constant(min + 0.5), fc.integer({ min: max + 1 }), fc.integer({ max: min - 1 }));
+const notANumber = fc.oneof(
+    fc.constant("3"),
+    fc.boolean(),
+    fc.constant([2]),
+    fc.constant({ count: 2 }),
+    fc.constant(null),
+);
+const outOfRange = (min: number, max: number) =>
+    fc.oneof(
+        fc.constant(min - 1),
+        fc.constant(max + 1),
+        fc.constant(min + 0.5),
+        fc.integer({ min: max + 1 }),
+        fc.integer({ max: min - 1 }),
+    );
 
 /** Sets `apps[i].field = value` for the app the index picks. */
 const appEdit = (mutation: string, index: number, field: string, value: unknown): Edit => ({
@@ -95,20 +154,45 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
     const target = targetOf(variant);
     const i = fc.nat(2);
     const list: fc.Arbitrary<Edit>[] = [
-        typoOf(DOCUMENTED.top).map((typo) => ({ mutation: "unknown top-level key", apply: (c: Config) => ((c[`stevedore:${typo}`] = "x"), [`stevedore:${typo}`]) })),
+        typoOf(DOCUMENTED.top).map((typo) => ({
+            mutation: "unknown top-level key",
+            apply: (c: Config) => ((c[`stevedore:${typo}`] = "x"), [`stevedore:${typo}`]),
+        })),
         fc.tuple(i, typoOf(DOCUMENTED.app)).map(([n, typo]) => appEdit("unknown app key", n, typo, 3)),
-        fc.tuple(i, fc.constantFrom("replicas", "port", "runAsUser"), notANumber).map(([n, f, v]) => appEdit("wrong type", n, f, v)),
-        fc.tuple(i, fc.constantFrom("env", "expose", "healthPath", "name"), fc.constantFrom(7, true, ["x"])).map(([n, f, v]) => appEdit("wrong type", n, f, v)),
+        fc
+            .tuple(i, fc.constantFrom("replicas", "port", "runAsUser"), notANumber)
+            .map(([n, f, v]) => appEdit("wrong type", n, f, v)),
+        fc
+            .tuple(i, fc.constantFrom("env", "expose", "healthPath", "name"), fc.constantFrom(7, true, ["x"]))
+            .map(([n, f, v]) => appEdit("wrong type", n, f, v)),
         fc.tuple(i, outOfRange(1, 100)).map(([n, v]) => appEdit("out of range", n, "replicas", v)),
         fc.tuple(i, outOfRange(1, 65535)).map(([n, v]) => appEdit("out of range", n, "port", v)),
         fc.tuple(i, fc.constantFrom(0, -1, 2147483648)).map(([n, v]) => appEdit("out of range", n, "runAsUser", v)),
         fc.tuple(i, badLabel).map(([n, v]) => appEdit("bad name", n, "name", v)),
-        fc.tuple(i, fc.constantFrom("/", "relative", "")).map(([n, v]) => appEdit("bad name", n, "healthPath", v === "/" ? "healthz" : v)),
+        fc
+            .tuple(i, fc.constantFrom("/", "relative", ""))
+            .map(([n, v]) => appEdit("bad name", n, "healthPath", v === "/" ? "healthz" : v)),
         i.map((n) => appEdit("missing required key", n, "name", undefined)),
-        badLabel.map((v) => ({ mutation: "bad name", apply: (c: Config) => ((c["stevedore:namespace"] = v === "" ? "-" : v), ["stevedore:namespace"]) })),
-        fc.constantFrom("amd64", "Linux/AMD64", "linux/").map((v) => ({ mutation: "bad name", apply: (c: Config) => ((c["stevedore:platform"] = v), ["stevedore:platform"]) })),
-        fc.constant({ mutation: "missing required key", apply: (c: Config) => (delete c["stevedore:apps"], ["stevedore:apps"]) }),
-        fc.constantFrom([], "backend", { name: "backend" }).map((v) => ({ mutation: "wrong type", apply: (c: Config) => ((c["stevedore:apps"] = v), ["stevedore:apps"]) })),
+        badLabel.map((v) => ({
+            mutation: "bad name",
+            apply: (c: Config) => ((c["stevedore:namespace"] = v === "" ? "-" : v), ["stevedore:namespace"]),
+        })),
+        fc
+            .constantFrom("amd64", "Linux/AMD64", "linux/")
+            .map((v) => ({
+                mutation: "bad name",
+                apply: (c: Config) => ((c["stevedore:platform"] = v), ["stevedore:platform"]),
+            })),
+        fc.constant({
+            mutation: "missing required key",
+            apply: (c: Config) => (delete c["stevedore:apps"], ["stevedore:apps"]),
+        }),
+        fc
+            .constantFrom([], "backend", { name: "backend" })
+            .map((v) => ({
+                mutation: "wrong type",
+                apply: (c: Config) => ((c["stevedore:apps"] = v), ["stevedore:apps"]),
+            })),
         fc.constant({
             mutation: "conflicting keys",
             apply: (c: Config) => {
@@ -146,33 +230,73 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
                 return [`stevedore:registryUsername`];
             },
         })),
-        fc.stringMatching(/^[a-z]{3,8}$/).filter((t) => !["local", "aks", "eks", "gke"].includes(t)).map((t) => ({ mutation: "bad name", apply: (c: Config) => ((c["stevedore:target"] = t), ["stevedore:target"]) })),
+        fc
+            .stringMatching(/^[a-z]{3,8}$/)
+            .filter((t) => !["local", "aks", "eks", "gke"].includes(t))
+            .map((t) => ({
+                mutation: "bad name",
+                apply: (c: Config) => ((c["stevedore:target"] = t), ["stevedore:target"]),
+            })),
     ];
     if (target !== undefined && !(usesGenericRegistry(variant) && usesKubeconfigCluster(variant))) {
-        list.push(fc.constant({ mutation: "missing required key", apply: (c: Config) => (delete c["stevedore:target"], ["stevedore:target"]) }));
+        list.push(
+            fc.constant({
+                mutation: "missing required key",
+                apply: (c: Config) => (delete c["stevedore:target"], ["stevedore:target"]),
+            }),
+        );
     }
     if (!usesGenericRegistry(variant)) {
-        list.push(fc.constant({ mutation: "conflicting keys", apply: (c: Config) => ((c["stevedore:pullUsername"] = "r"), (c["stevedore:pullPassword"] = "p"), ["stevedore:pullUsername"]) }));
+        list.push(
+            fc.constant({
+                mutation: "conflicting keys",
+                apply: (c: Config) => (
+                    (c["stevedore:pullUsername"] = "r"),
+                    (c["stevedore:pullPassword"] = "p"),
+                    ["stevedore:pullUsername"]
+                ),
+            }),
+        );
     }
     if (!usesKubeconfigCluster(variant)) {
-        list.push(fc.constant({ mutation: "conflicting keys", apply: (c: Config) => ((c["stevedore:kubeconfig"] = "clusters: []"), ["stevedore:kubeconfig"]) }));
+        list.push(
+            fc.constant({
+                mutation: "conflicting keys",
+                apply: (c: Config) => ((c["stevedore:kubeconfig"] = "clusters: []"), ["stevedore:kubeconfig"]),
+            }),
+        );
     }
     if (target !== undefined && target !== "local" && !usesGenericRegistry(variant)) {
         // The cloud registry is pulled through an IAM grant that a kubeconfig cluster cannot give.
-        list.push(fc.constant({ mutation: "conflicting keys", apply: (c: Config) => (delete c["stevedore:cluster"], (c["stevedore:cluster"] = { kind: "kubeconfig" }), ["stevedore:cluster.kind"]) }));
+        list.push(
+            fc.constant({
+                mutation: "conflicting keys",
+                apply: (c: Config) => (
+                    delete c["stevedore:cluster"],
+                    (c["stevedore:cluster"] = { kind: "kubeconfig" }),
+                    ["stevedore:cluster.kind"]
+                ),
+            }),
+        );
     }
     if (target === "local") {
         list.push(
             typoOf(DOCUMENTED.local).map((typo) => setAt("unknown key", "stevedore:local", [typo], "x")),
-            fc.constantFrom(80, 1023, 65536, "5001").map((v) => setAt("out of range", "stevedore:local", ["registry", "port"], v)),
+            fc
+                .constantFrom(80, 1023, 65536, "5001")
+                .map((v) => setAt("out of range", "stevedore:local", ["registry", "port"], v)),
             fc.constant(setAt("wrong type", "stevedore:local", ["registry", "mode"], "cloud")),
         );
     }
     if (target === "aks") {
         list.push(
             typoOf(DOCUMENTED.azure).map((typo) => setAt("unknown key", "stevedore:azure", [typo], "x")),
-            fc.constantFrom("West Europe", "WESTEUROPE", "w").map((v) => setAt("bad name", "stevedore:azure", ["location"], v)),
-            fc.constantFrom("my-acr", "acr", "a_b_c_d_e").map((v) => setAt("bad name", "stevedore:azure", ["registry", "name"], v)),
+            fc
+                .constantFrom("West Europe", "WESTEUROPE", "w")
+                .map((v) => setAt("bad name", "stevedore:azure", ["location"], v)),
+            fc
+                .constantFrom("my-acr", "acr", "a_b_c_d_e")
+                .map((v) => setAt("bad name", "stevedore:azure", ["registry", "name"], v)),
             fc.constantFrom("Gold", 2).map((v) => setAt("wrong type", "stevedore:azure", ["registry", "sku"], v)),
             fc.constantFrom("borrowed", 1).map((v) => setAt("wrong type", "stevedore:azure", ["cluster", "mode"], v)),
         );
@@ -180,22 +304,37 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
     if (target === "eks") {
         list.push(
             typoOf(DOCUMENTED.aws).map((typo) => setAt("unknown key", "stevedore:aws", [typo], "x")),
-            fc.constantFrom("us-east", "US-EAST-1", "useast1").map((v) => setAt("bad name", "stevedore:aws", ["region"], v)),
+            fc
+                .constantFrom("us-east", "US-EAST-1", "useast1")
+                .map((v) => setAt("bad name", "stevedore:aws", ["region"], v)),
             fc.constant(setAt("missing required key", "stevedore:aws", ["region"], undefined)),
-            fc.constantFrom("Team", "team//a", "-team").map((v) => setAt("bad name", "stevedore:aws", ["registry", "prefix"], v)),
-            fc.constantFrom(0, 10001, "20").map((v) => setAt("out of range", "stevedore:aws", ["registry", "keepLast"], v)),
+            fc
+                .constantFrom("Team", "team//a", "-team")
+                .map((v) => setAt("bad name", "stevedore:aws", ["registry", "prefix"], v)),
+            fc
+                .constantFrom(0, 10001, "20")
+                .map((v) => setAt("out of range", "stevedore:aws", ["registry", "keepLast"], v)),
         );
         if (variant === "eks") {
             // ECR's own rules: push credentials are refused, repository names follow ECR's pattern.
             list.push(
-                fc.constant({ mutation: "conflicting keys", apply: (c: Config) => ((c["stevedore:registryUsername"] = "ci"), (c["stevedore:registryPassword"] = "pw"), ["stevedore:registryUsername"]) }),
+                fc.constant({
+                    mutation: "conflicting keys",
+                    apply: (c: Config) => (
+                        (c["stevedore:registryUsername"] = "ci"),
+                        (c["stevedore:registryPassword"] = "pw"),
+                        ["stevedore:registryUsername"]
+                    ),
+                }),
                 fc.tuple(i, fc.constantFrom("a", "a--b", "x__y")).map(([n, v]) => ({
                     mutation: "bad name",
                     apply: (c: Config) => {
                         const registry = obj(c["stevedore:aws"]).registry;
                         if (registry !== undefined) delete obj(registry).prefix;
                         appsOf(c)[n % appsOf(c).length].name = v;
-                        return v === "x__y" ? [`stevedore:apps[${n % appsOf(c).length}].name`] : ["stevedore:aws.registry"];
+                        return v === "x__y"
+                            ? [`stevedore:apps[${n % appsOf(c).length}].name`]
+                            : ["stevedore:aws.registry"];
                     },
                 })),
             );
@@ -204,20 +343,41 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
     if (target === "gke") {
         list.push(
             typoOf(DOCUMENTED.gcp).map((typo) => setAt("unknown key", "stevedore:gcp", [typo], "x")),
-            fc.constantFrom("Acme", "ab", "acme-", "1acme-shop").map((v) => setAt("bad name", "stevedore:gcp", ["project"], v)),
+            fc
+                .constantFrom("Acme", "ab", "acme-", "1acme-shop")
+                .map((v) => setAt("bad name", "stevedore:gcp", ["project"], v)),
             fc.constant(setAt("missing required key", "stevedore:gcp", ["project"], undefined)),
-            fc.constantFrom("us-central1-a", "mars").map((v) => setAt("bad name", "stevedore:gcp", ["registry", "location"], v)),
-            fc.constantFrom(0, 10001, 1.5).map((v) => setAt("out of range", "stevedore:gcp", ["registry", "untaggedMaxAgeDays"], v)),
+            fc
+                .constantFrom("us-central1-a", "mars")
+                .map((v) => setAt("bad name", "stevedore:gcp", ["registry", "location"], v)),
+            fc
+                .constantFrom(0, 10001, 1.5)
+                .map((v) => setAt("out of range", "stevedore:gcp", ["registry", "untaggedMaxAgeDays"], v)),
         );
     }
     if (usesGenericRegistry(variant)) {
         list.push(
             typoOf(DOCUMENTED.registry).map((typo) => setAt("unknown key", "stevedore:registry", [typo], "x")),
-            fc.constantFrom("docker.io", "hub.docker.com/me", "Harbor.example.com/x", "harbor.example.com/x:tag", "ftp://lab:5000", "docker.io/library").map((v) => setAt("bad name", "stevedore:registry", ["address"], v)),
+            fc
+                .constantFrom(
+                    "docker.io",
+                    "hub.docker.com/me",
+                    "Harbor.example.com/x",
+                    "harbor.example.com/x:tag",
+                    "ftp://lab:5000",
+                    "docker.io/library",
+                )
+                .map((v) => setAt("bad name", "stevedore:registry", ["address"], v)),
             fc.constantFrom("dockerhub", 1).map((v) => setAt("wrong type", "stevedore:registry", ["kind"], v)),
             fc.constant(setAt("wrong type", "stevedore:registry", ["insecure"], "yes")),
         );
-        if (target === undefined) list.push(fc.constant({ mutation: "missing required key", apply: (c: Config) => (delete c["stevedore:registry"], ["stevedore:target"]) }));
+        if (target === undefined)
+            list.push(
+                fc.constant({
+                    mutation: "missing required key",
+                    apply: (c: Config) => (delete c["stevedore:registry"], ["stevedore:target"]),
+                }),
+            );
     }
     if (usesKubeconfigCluster(variant)) {
         list.push(
@@ -231,7 +391,12 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
                 },
             })),
             fc.constantFrom("eks", "file").map((v) => setAt("wrong type", "stevedore:cluster", ["kind"], v)),
-            fc.constantFrom("hello", "apiVersion: v1").map((v) => ({ mutation: "bad name", apply: (c: Config) => ((c["stevedore:kubeconfig"] = v), ["stevedore:kubeconfig"]) })),
+            fc
+                .constantFrom("hello", "apiVersion: v1")
+                .map((v) => ({
+                    mutation: "bad name",
+                    apply: (c: Config) => ((c["stevedore:kubeconfig"] = v), ["stevedore:kubeconfig"]),
+                })),
         );
     }
     return list;
@@ -246,7 +411,12 @@ export function invalidCase(variant: Variant): fc.Arbitrary<Generated> {
         const keys = edit.apply(config);
         if (keys === undefined) return fc.constant({ ...base, expected: { kind: "accept", plaintext: [] } });
         const secretKeys = base.secretKeys.filter((k) => config[`stevedore:${k}`] !== undefined);
-        return fc.constant({ variant, config, secretKeys, expected: { kind: "reject", keys, mutation: edit.mutation } });
+        return fc.constant({
+            variant,
+            config,
+            secretKeys,
+            expected: { kind: "reject", keys, mutation: edit.mutation },
+        });
     });
 }
 
@@ -264,16 +434,33 @@ export function acceptedCase(variant: Variant): fc.Arbitrary<Generated> {
 
 /** Anything JSON at a random place of a valid config: the outcome is unknown, but it must never be a crash. */
 export function chaosCase(variant: Variant): fc.Arbitrary<Generated> {
-    return fc.tuple(validCase(variant), fc.nat(), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...DOCUMENTED.top, ...DOCUMENTED.app)).map(([base, n, value, key]) => {
-        const config = copy(base.config);
-        const list = appsOf(config);
-        if (DOCUMENTED.app.includes(key) && Array.isArray(list)) list[n % list.length][key] = value;
-        else config[`stevedore:${key}`] = value;
-        return { ...base, config, expected: { kind: "any", mutation: `${key} = ${JSON.stringify(value).slice(0, 40)}` } };
-    });
+    return fc
+        .tuple(
+            validCase(variant),
+            fc.nat(),
+            fc.jsonValue({ maxDepth: 2 }),
+            fc.constantFrom(...DOCUMENTED.top, ...DOCUMENTED.app),
+        )
+        .map(([base, n, value, key]) => {
+            const config = copy(base.config);
+            const list = appsOf(config);
+            if (DOCUMENTED.app.includes(key) && Array.isArray(list)) list[n % list.length][key] = value;
+            else config[`stevedore:${key}`] = value;
+            return {
+                ...base,
+                config,
+                expected: { kind: "any", mutation: `${key} = ${JSON.stringify(value).slice(0, 40)}` },
+            };
+        });
 }
 
 /** The mix the loader-level property draws from: mostly mutations, every variant. */
 export const anyCase: fc.Arbitrary<Generated> = fc.oneof(
-    ...VARIANTS.map((v) => fc.oneof({ weight: 5, arbitrary: invalidCase(v) }, { weight: 2, arbitrary: acceptedCase(v) }, { weight: 1, arbitrary: chaosCase(v) })),
+    ...VARIANTS.map((v) =>
+        fc.oneof(
+            { weight: 5, arbitrary: invalidCase(v) },
+            { weight: 2, arbitrary: acceptedCase(v) },
+            { weight: 1, arbitrary: chaosCase(v) },
+        ),
+    ),
 );

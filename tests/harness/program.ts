@@ -26,7 +26,9 @@ export async function resolveDeep(value: unknown): Promise<unknown> {
     }
     if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
     if (value !== null && typeof value === "object") {
-        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+        const entries = await Promise.all(
+            Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const),
+        );
         return Object.fromEntries(entries);
     }
     return value;
@@ -35,7 +37,10 @@ export async function resolveDeep(value: unknown): Promise<unknown> {
 /** `config` as the engine hands it to the program: `stevedore:`-prefixed keys, maps and lists as JSON text. */
 export function encodeConfig(config: TestConfig): Record<string, string> {
     return Object.fromEntries(
-        Object.entries(config).map(([key, value]) => [key.includes(":") ? key : `stevedore:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
+        Object.entries(config).map(([key, value]) => [
+            key.includes(":") ? key : `stevedore:${key}`,
+            typeof value === "string" ? value : JSON.stringify(value),
+        ]),
     );
 }
 
@@ -43,7 +48,11 @@ export function encodeConfig(config: TestConfig): Record<string, string> {
  * Runs the real program (index.ts) under Pulumi mocks with `config` as the stack config, waits
  * for every registration to finish and returns what reached the providers.
  */
-export async function runProgram(config: TestConfig, options: MockOptions = {}, secretKeys: string[] = []): Promise<ProgramRun> {
+export async function runProgram(
+    config: TestConfig,
+    options: MockOptions = {},
+    secretKeys: string[] = [],
+): Promise<ProgramRun> {
     return run(new RecordingMocks(options), config, secretKeys);
 }
 
@@ -54,7 +63,11 @@ export interface FailedRun {
 }
 
 /** Runs the program expecting it to throw; fails the test if it succeeds. */
-export async function runFailing(config: TestConfig, options: MockOptions = {}, secretKeys: string[] = []): Promise<FailedRun> {
+export async function runFailing(
+    config: TestConfig,
+    options: MockOptions = {},
+    secretKeys: string[] = [],
+): Promise<FailedRun> {
     const mocks = new RecordingMocks(options);
     // An error thrown inside an apply does not reject the program's promise: the engine sees it as
     // an unhandled rejection and fails the update. Catch it the same way.
@@ -100,7 +113,10 @@ export async function run(mocks: RecordingMocks, config: TestConfig, secretKeys:
         ofType: (type) => resources.filter((r) => r.type === type),
         get: (type, name) => {
             const found = resources.find((r) => r.type === type && r.name === name);
-            if (found === undefined) throw new Error(`no ${type} named ${name}; have: ${resources.map((r) => `${r.type} ${r.name}`).join(", ")}`);
+            if (found === undefined)
+                throw new Error(
+                    `no ${type} named ${name}; have: ${resources.map((r) => `${r.type} ${r.name}`).join(", ")}`,
+                );
             return found;
         },
     };
@@ -125,7 +141,10 @@ function recordDependencies(): Map<string, string[]> {
     if (monitor === undefined) throw new Error("mocks are not installed");
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
-        dependsOn.set(req.getName(), req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn));
+        dependsOn.set(
+            req.getName(),
+            req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
+        );
         return register(req, callback);
     };
     return dependsOn;

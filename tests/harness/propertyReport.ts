@@ -46,7 +46,8 @@ export class PropertyReport {
     /** Fails the test with fast-check's report (seed, path, shrunk counterexample) when a property failed. */
     check<T>(details: fc.RunDetails<T>): void {
         if (!details.failed) return;
-        const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+        const error =
+            details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
         const message = `${fc.defaultReportMessage(details) ?? "property failed"}\nError: ${error}`;
         this.counterexamples.push(message);
         assert.fail(message);
@@ -54,9 +55,17 @@ export class PropertyReport {
 
     text(): string {
         const rows = [...this.tallies].map(
-            ([level, t]) => `  ${level.padEnd(8)} tried ${t.tried}, rejected ${t.rejected}, accepted ${t.accepted} (of which ${t.warned} with plain-text credentials warned)`,
+            ([level, t]) =>
+                `  ${level.padEnd(8)} tried ${t.tried}, rejected ${t.rejected}, accepted ${t.accepted} (of which ${t.warned} with plain-text credentials warned)`,
         );
-        const found = this.counterexamples.length === 0 ? "  counterexamples: none" : `  counterexamples:\n${this.counterexamples.map((c) => `    ${c.split("\n").join("\n    ")}`).join("\n")}`;
-        return [`property report (seed ${SEED}, ${RUNS} loader runs, sample ${SAMPLE}/variant, ${((Date.now() - this.started) / 1000).toFixed(1)} s):`, ...rows, found].join("\n");
+        const found =
+            this.counterexamples.length === 0
+                ? "  counterexamples: none"
+                : `  counterexamples:\n${this.counterexamples.map((c) => `    ${c.split("\n").join("\n    ")}`).join("\n")}`;
+        return [
+            `property report (seed ${SEED}, ${RUNS} loader runs, sample ${SAMPLE}/variant, ${((Date.now() - this.started) / 1000).toFixed(1)} s):`,
+            ...rows,
+            found,
+        ].join("\n");
     }
 }

@@ -19,15 +19,27 @@ export const TARGET_CASES: TargetCase[] = [
     { name: "local", config: stackConfig("dev"), mocks: () => ({}) },
     {
         name: "aks",
-        config: aksStack({ location: "westeurope", resourceGroup: { name: "rg-shop", create: true }, registry: { name: "shopacr" }, cluster: { mode: "existing", name: "aks-shop", resourceGroup: "rg-platform" } }),
+        config: aksStack({
+            location: "westeurope",
+            resourceGroup: { name: "rg-shop", create: true },
+            registry: { name: "shopacr" },
+            cluster: { mode: "existing", name: "aks-shop", resourceGroup: "rg-platform" },
+        }),
         mocks: () => azureMocks(),
         around: () => stubAcrExchange().restore,
     },
     { name: "eks", config: eksExampleConfig(), mocks: () => awsMocks({ clusters: ["myCluster"] }) },
-    { name: "gke", config: gkeStack({ project: PROJECT, location: "europe-west4", cluster: { name: "shop-prod" } }), mocks: () => gcpMocks() },
+    {
+        name: "gke",
+        config: gkeStack({ project: PROJECT, location: "europe-west4", cluster: { name: "shop-prod" } }),
+        mocks: () => gcpMocks(),
+    },
     {
         name: "generic",
-        config: withConfig(stackConfig("dev"), (c) => (c["stevedore:registry"] = { kind: "generic", address: "harbor.example.com/shop" })),
+        config: withConfig(
+            stackConfig("dev"),
+            (c) => (c["stevedore:registry"] = { kind: "generic", address: "harbor.example.com/shop" }),
+        ),
         mocks: () => ({}),
     },
 ];

@@ -29,13 +29,23 @@ function linesWithoutKey(message: string): string[] {
 
 /** Checks a rejection against what the case expected. */
 function judgeRejection(error: unknown, expected: Expected): Verdict {
-    if (!isConfigError(error)) return { outcome: "rejected", counterexample: `crashed with ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` };
+    if (!isConfigError(error))
+        return {
+            outcome: "rejected",
+            counterexample: `crashed with ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        };
     const unnamed = linesWithoutKey(error.message);
-    if (unnamed.length > 0) return { outcome: "rejected", counterexample: `problem naming no key: ${unnamed.join(" | ")}` };
-    if (expected.kind === "accept") return { outcome: "rejected", counterexample: `a valid config was rejected: ${error.message}` };
+    if (unnamed.length > 0)
+        return { outcome: "rejected", counterexample: `problem naming no key: ${unnamed.join(" | ")}` };
+    if (expected.kind === "accept")
+        return { outcome: "rejected", counterexample: `a valid config was rejected: ${error.message}` };
     if (expected.kind === "reject") {
         const missing = expected.keys.filter((key) => !error.message.includes(key));
-        if (missing.length > 0) return { outcome: "rejected", counterexample: `${expected.mutation}: message does not name ${missing.join(", ")}: ${error.message}` };
+        if (missing.length > 0)
+            return {
+                outcome: "rejected",
+                counterexample: `${expected.mutation}: message does not name ${missing.join(", ")}: ${error.message}`,
+            };
     }
     return { outcome: "rejected" };
 }
@@ -45,7 +55,8 @@ function judgeWarnings(warnings: string[], expected: Expected & { kind: "accept"
     const plain = warnings.filter((w) => w.includes("plain text"));
     const named = plain.map((w) => w.split(" ")[0]).sort();
     const wanted = expected.plaintext.map((k) => `stevedore:${k}`).sort();
-    if (named.join() !== wanted.join()) return `plain-text warnings for [${named.join(", ")}], expected [${wanted.join(", ")}]`;
+    if (named.join() !== wanted.join())
+        return `plain-text warnings for [${named.join(", ")}], expected [${wanted.join(", ")}]`;
     const noCommand = plain.find((w) => !w.includes(`pulumi config set --secret ${w.split(" ")[0]}`));
     return noCommand === undefined ? undefined : `warning without its command: ${noCommand}`;
 }
@@ -62,7 +73,10 @@ export function loaderVerdict(c: Generated): Verdict {
         capture.stop();
     }
     if (c.expected.kind === "reject") {
-        return { outcome: "accepted", counterexample: `${c.expected.mutation}: invalid config accepted (expected an error naming ${c.expected.keys.join(", ")})` };
+        return {
+            outcome: "accepted",
+            counterexample: `${c.expected.mutation}: invalid config accepted (expected an error naming ${c.expected.keys.join(", ")})`,
+        };
     }
     if (c.expected.kind === "accept") {
         const problem = judgeWarnings(capture.warnings, c.expected);
@@ -78,7 +92,11 @@ export function mocksFor(c: StackCase): MockOptions {
     if (target === "gke") return gcpMocks();
     if (target !== "eks") return {};
     // Mutated configs may lack any of these; the mocks then answer for nothing, like AWS would.
-    const aws = (c.config["stevedore:aws"] ?? {}) as { region?: string; cluster?: { name?: string }; registry?: { prefix?: string } };
+    const aws = (c.config["stevedore:aws"] ?? {}) as {
+        region?: string;
+        cluster?: { name?: string };
+        registry?: { prefix?: string };
+    };
     const apps = Array.isArray(c.config["stevedore:apps"]) ? (c.config["stevedore:apps"] as { name: string }[]) : [];
     const prefix = aws.registry?.prefix;
     return awsMocks({
@@ -119,14 +137,24 @@ export async function programVerdict(c: Generated): Promise<Verdict> {
         const done = await run(mocks, c.config, c.secretKeys);
         await new Promise((resolve) => setImmediate(resolve));
         if (late !== undefined) return judgeRejection(late, c.expected);
-        if (c.expected.kind === "reject") return { outcome: "accepted", counterexample: `${c.expected.mutation}: the program accepted an invalid config (expected an error naming ${c.expected.keys.join(", ")})` };
+        if (c.expected.kind === "reject")
+            return {
+                outcome: "accepted",
+                counterexample: `${c.expected.mutation}: the program accepted an invalid config (expected an error naming ${c.expected.keys.join(", ")})`,
+            };
         const problems = deploymentProblems(c, done.resources);
-        if (c.expected.kind === "accept") problems.push(...[judgeWarnings(capture.warnings, c.expected)].filter((p) => p !== undefined));
-        return problems.length === 0 ? { outcome: "accepted" } : { outcome: "accepted", counterexample: problems.join("; ") };
+        if (c.expected.kind === "accept")
+            problems.push(...[judgeWarnings(capture.warnings, c.expected)].filter((p) => p !== undefined));
+        return problems.length === 0
+            ? { outcome: "accepted" }
+            : { outcome: "accepted", counterexample: problems.join("; ") };
     } catch (error) {
         const verdict = judgeRejection(error, c.expected);
         if (verdict.counterexample === undefined && mocks.resources.length > 0) {
-            return { outcome: "rejected", counterexample: `registered ${mocks.resources.map((r) => `${r.type} ${r.name}`).join(", ")} before failing with ${String(error)}` };
+            return {
+                outcome: "rejected",
+                counterexample: `registered ${mocks.resources.map((r) => `${r.type} ${r.name}`).join(", ")} before failing with ${String(error)}`,
+            };
         }
         return verdict;
     } finally {

@@ -30,7 +30,10 @@ function createHandler(env = process.env) {
                 return sendJson(res, 200, info);
             case "/api/greeting": {
                 const name = (url.searchParams.get("name") || "world").slice(0, 64);
-                return sendJson(res, 200, { greeting: `hello, ${name}`, uptimeSeconds: Math.floor((Date.now() - started) / 1000) });
+                return sendJson(res, 200, {
+                    greeting: `hello, ${name}`,
+                    uptimeSeconds: Math.floor((Date.now() - started) / 1000),
+                });
             }
             default:
                 return sendJson(res, 404, { error: "not found", path: url.pathname });

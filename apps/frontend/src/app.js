@@ -23,12 +23,19 @@ function createHandler({ backendUrl, timeoutMs = 3000 }) {
             return res.end(PAGE);
         }
         if (url.pathname === "/api/version" || url.pathname === "/api/greeting") {
-            const upstream = new URL(url.pathname === "/api/version" ? "/version" : url.pathname + url.search, backendUrl);
+            const upstream = new URL(
+                url.pathname === "/api/version" ? "/version" : url.pathname + url.search,
+                backendUrl,
+            );
             try {
                 const answer = await fetch(upstream, { signal: AbortSignal.timeout(timeoutMs) });
                 return sendJson(res, answer.status, await answer.json());
             } catch (err) {
-                return sendJson(res, 502, { error: "backend unreachable", backend: backendUrl, reason: String(err.message || err) });
+                return sendJson(res, 502, {
+                    error: "backend unreachable",
+                    backend: backendUrl,
+                    reason: String(err.message || err),
+                });
             }
         }
         return sendJson(res, 404, { error: "not found", path: url.pathname });

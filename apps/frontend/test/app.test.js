@@ -8,11 +8,14 @@ const { createHandler } = require("../src/app");
 let backend;
 let frontend;
 let base;
-const listen = (server) => new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${server.address().port}`)));
+const listen = (server) =>
+    new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${server.address().port}`)));
 
 before(async () => {
     backend = http.createServer((req, res) => {
-        const body = req.url.startsWith("/version") ? { app: "backend", sourceHash: "feed" } : { greeting: `hello from ${req.url}` };
+        const body = req.url.startsWith("/version")
+            ? { app: "backend", sourceHash: "feed" }
+            : { greeting: `hello from ${req.url}` };
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(body));
     });
@@ -20,7 +23,10 @@ before(async () => {
     frontend = http.createServer(createHandler({ backendUrl, timeoutMs: 500 }));
     base = await listen(frontend);
 });
-after(() => { backend.close(); frontend.close(); });
+after(() => {
+    backend.close();
+    frontend.close();
+});
 
 test("serves the page", async () => {
     const res = await fetch(`${base}/`);

@@ -15,11 +15,21 @@ interface ExchangeResponse {
  * (`POST https://<server>/oauth2/exchange`), which `docker push` accepts as a password. The token
  * carries that identity's registry roles and expires within hours, so no long-lived secret exists.
  */
-export async function exchangeForRefreshToken(server: string, tenantId: string, accessToken: string, registry?: pulumi.Resource): Promise<string> {
+export async function exchangeForRefreshToken(
+    server: string,
+    tenantId: string,
+    accessToken: string,
+    registry?: pulumi.Resource,
+): Promise<string> {
     const response = await fetch(`https://${server}/oauth2/exchange`, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "access_token", service: server, tenant: tenantId, access_token: accessToken }).toString(),
+        body: new URLSearchParams({
+            grant_type: "access_token",
+            service: server,
+            tenant: tenantId,
+            access_token: accessToken,
+        }).toString(),
     });
     if (!response.ok) {
         const detail = (await response.text()).slice(0, 300);

@@ -46,6 +46,10 @@ export function deployerPushCredentials(name: string, args: DeployerPushArgs, pa
     const ready = grant === undefined ? args.registryId : grant.id;
     const credentials = pulumi
         .all([args.server, args.client.tenantId, accessToken, ready])
-        .apply(async ([server, tenantId, token]) => ({ server, username: ACR_TOKEN_USERNAME, password: await exchangeForRefreshToken(server, tenantId, token, parent) }));
+        .apply(async ([server, tenantId, token]) => ({
+            server,
+            username: ACR_TOKEN_USERNAME,
+            password: await exchangeForRefreshToken(server, tenantId, token, parent),
+        }));
     return { credentials: pulumi.secret(credentials), grant };
 }
