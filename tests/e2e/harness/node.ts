@@ -15,19 +15,20 @@ const CLUSTER_DOMAIN = "cluster.local";
  * Debian's containerd and runc, pod networking with Debian's CNI bridge and host-local plugins,
  * the kubelet and kube-proxy (iptables) built with the control plane, and CoreDNS (our own small
  * build) so pods resolve Service names. Its addresses are private: pods live on a bridge of
- * this run's own (10.232.x.0/24) and the node's address (10.233.x.1) is on a dummy interface, so
- * nothing listens on a real network. Every daemon is stopped by its PID in `stop()`, after the
+ * this run's own (10.232.x.0/24) whose gateway address (10.232.x.1) is the node's, so nothing
+ * listens on a real network. Every daemon is stopped by its PID in `stop()`, after the
  * pods it ran are gone, and every link, sysctl, mount and cgroup it made is undone.
  */
 export class RealNode {
     readonly name: string;
-    /** The node's InternalIP: the kubelet, CoreDNS and NodePorts listen here. */
+    /** The node's InternalIP, the pod bridge's own address: the kubelet, CoreDNS and NodePorts listen here. */
     nodeIp = "";
     podSubnet = "";
     private readonly daemons = new Map<string, Daemon>();
     private readonly undo: (() => void)[] = [];
     private readonly containerdSocket: string;
     private readonly cgroupRoot: string;
+    private bridge = "";
 
     constructor(
         private readonly dir: string,
@@ -46,17 +47,19 @@ export class RealNode {
         // Pods reach Services (DNAT on the host) and each other across the bridge through iptables.
         this.undo.push(setSysctl("net.ipv4.ip_forward", "1"), setSysctl("net.bridge.bridge-nf-call-iptables", "1"));
         this.podSubnet = freeSubnet("10.232");
-        this.nodeIp = `${freeSubnet("10.233")}.1`;
-        const dummy = linkName("stvn");
-        this.undo.push(addLink(dummy, "dummy"));
-        run("ip", ["addr", "add", `${this.nodeIp}/32`, "dev", dummy]);
-        run("ip", ["link", "set", dummy, "up"]);
+        this.nodeIp = `${this.podSubnet}.1`;
+        // Made here rather than by the CNI plugin, so the node's address exists before any pod does.
+        this.bridge = linkName("stvc");
+        this.undo.push(addLink(this.bridge, "bridge"));
+        run("ip", ["addr", "add", `${this.nodeIp}/24`, "dev", this.bridge]);
+        run("ip", ["link", "set", this.bridge, "up"]);
 
         await this.startContainerd();
         const pauseTar = d("pause.tar");
         docker.docker(["save", "-o", pauseTar, PAUSE_IMAGE]);
         this.ctr(["images", "import", pauseTar]);
 
+        this.makeCgroups();
         const dnsReady = await this.startCoreDns();
         const kubeletHealth = await this.startKubelet();
         await waitFor("the kubelet to be healthy", async () => ((await fetch(kubeletHealth)).ok ? true : undefined), 60_000, this.daemons.get("kubelet"));
@@ -105,7 +108,7 @@ export class RealNode {
         fs.mkdirSync(c("cni"), { recursive: true });
         fs.mkdirSync(c("certs.d"), { recursive: true });
         fs.writeFileSync(c("config.toml"), containerdConfig({ dir: path.join(this.dir, "containerd"), socket: this.containerdSocket }));
-        fs.writeFileSync(c("cni/10-stevedore.conflist"), JSON.stringify(cniConfig(linkName("stvc"), this.podSubnet, c("cni-ipam"))));
+        fs.writeFileSync(c("cni/10-stevedore.conflist"), JSON.stringify(cniConfig(this.bridge, this.podSubnet, c("cni-ipam"))));
         this.start1("containerd", "containerd", [`--config=${c("config.toml")}`]);
         await waitFor("containerd to answer", () => (this.ctr(["version"]) ? true : undefined), 60_000, this.daemons.get("containerd"));
     }
@@ -244,6 +247,23 @@ export class RealNode {
             .map((line) => line.split(" ")[1])
             .filter((target): target is string => target !== undefined && target.startsWith(`${dir}/`));
         for (const target of mounts.reverse()) runQuietly("umount", ["-l", target.replace(/\\040/g, " ")]);
+    }
+
+    /**
+     * The kubelet's cgroup root in every v1 hierarchy: it must exist before the kubelet starts.
+     * cpuset needs its CPUs and memory nodes copied from the parent before anything can join it.
+     */
+    private makeCgroups(): void {
+        const base = "/sys/fs/cgroup";
+        for (const hierarchy of fs.readdirSync(base)) {
+            const parent = path.join(base, hierarchy);
+            if (hierarchy === "unified" || fs.lstatSync(parent).isSymbolicLink()) continue;
+            const dir = path.join(parent, this.cgroupRoot);
+            fs.mkdirSync(dir, { recursive: true });
+            if (hierarchy === "cpuset") {
+                for (const file of ["cpuset.cpus", "cpuset.mems"]) fs.writeFileSync(path.join(dir, file), fs.readFileSync(path.join(parent, file)));
+            }
+        }
     }
 
     /** Removes the kubelet's cgroups (under its own cgroup root) in every v1 hierarchy, leaves first. */
