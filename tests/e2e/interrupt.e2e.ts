@@ -158,10 +158,22 @@ describe("interrupted deploys and a shared state backend on the real engine (doc
         const since = Date.now() / 1000;
         const t0 = Date.now();
         const up = start(["up", "--yes"]);
-        // The built image is tagged for the registry right before its push: that event is the cue.
-        await waitFor("the backend image to be tagged for its push", () => (env.docker.imageActions(since).some((a) => a === "tag" || a === "push") ? true : undefined), 10 * 60_000);
-        timings["SIGINT: up start -> image tagged"] = seconds(t0);
-        up.child.kill("SIGINT");
+        // The built image is tagged for the registry right before its push: that event is the cue,
+        // taken from the engine's event stream so the signal lands while the push runs.
+        let cue = "";
+        const stopWatching = env.docker.watchImageActions((action) => {
+            if (cue === "" && (action === "tag" || action === "push")) {
+                cue = action;
+                up.child.kill("SIGINT");
+            }
+        });
+        try {
+            await waitFor("the backend image to be tagged for its push", () => (cue !== "" || up.child.exitCode !== null ? true : undefined), 10 * 60_000);
+        } finally {
+            stopWatching();
+        }
+        assert.notStrictEqual(cue, "", `up ended before any image event:\n${up.output()}`);
+        timings["SIGINT: up start -> image tagged, SIGINT sent"] = seconds(t0);
         const t1 = Date.now();
         const result = await up.done;
         timings["SIGINT: signal -> pulumi exit"] = seconds(t1);
@@ -197,7 +209,8 @@ describe("interrupted deploys and a shared state backend on the real engine (doc
         const tree = [pid, ...descendants(pid)];
         const commands = new Map(tree.map((p) => [p, cmdline(p)]));
         process.kill(-pid, "SIGKILL");
-        await up.done;
+        // Not `up.done`: a plugin holding the CLI's output pipe would keep that open.
+        await waitFor("the killed pulumi to exit", () => (alive(pid) ? undefined : true), 30_000);
         // Pulumi starts each plugin in a process group of its own, so the group kill misses them.
         await new Promise((resolve) => setTimeout(resolve, 3_000));
         const survivors = tree.filter(alive);
@@ -205,6 +218,7 @@ describe("interrupted deploys and a shared state backend on the real engine (doc
         for (const p of survivors) process.kill(p, "SIGKILL");
         await waitFor("the surviving plugins to exit", () => (tree.some(alive) ? undefined : true), 30_000);
         assert.deepStrictEqual(tree.filter(alive), [], "no pulumi or plugin process is left");
+        await up.done;
 
         const d = deployment("backend");
         const old = replicaSets("backend").filter((rs) => oldSets.includes(rs.metadata.name) && rs.spec.replicas > 0);
