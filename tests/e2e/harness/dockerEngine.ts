@@ -1,3 +1,4 @@
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { addLink, freeSubnet, linkName } from "./network";
@@ -62,6 +63,23 @@ export class DockerEngine {
     imageActions(since: number): string[] {
         const until = String(Math.ceil(Date.now() / 1000) + 1);
         return this.docker(["events", "--since", since.toFixed(3), "--until", until, "--filter", "type=image", "--format", "{{.Action}}"]).split("\n").filter(Boolean);
+    }
+
+    /**
+     * Calls `onAction` with each image event's action (`tag`, `push`, ...) as the engine emits it,
+     * from now on: a cue with no polling delay. Returns the function that stops the watcher.
+     */
+    watchImageActions(onAction: (action: string) => void): () => void {
+        const child = spawn("docker", ["events", "--filter", "type=image", "--format", "{{.Action}}"], { env: this.env(), stdio: ["ignore", "pipe", "ignore"] });
+        let pending = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+            const lines = (pending + chunk.toString()).split("\n");
+            pending = lines.pop() ?? "";
+            lines.filter(Boolean).forEach(onAction);
+        });
+        return () => {
+            if (child.exitCode === null) child.kill("SIGKILL");
+        };
     }
 
     /** Builds the images the e2e needs from this machine's binaries (tests/e2e/images.sh): nothing is pulled. */

@@ -14,7 +14,7 @@ export interface Daemon {
 const running = new Map<number, Daemon>();
 
 /** True while `pid` runs; a zombie (exited, not yet reaped by our blocked event loop) counts as gone. */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
     try {
         process.kill(pid, 0);
     } catch {
@@ -25,6 +25,25 @@ function alive(pid: number): boolean {
     } catch {
         return false;
     }
+}
+
+/** Every process below `pid` in the process tree now (children, their children, ...), read from /proc. */
+export function descendants(pid: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+        try {
+            // Field 4 of /proc/<pid>/stat is the parent; the command (field 2) may hold spaces, so split after its ")".
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+        } catch {
+            // The process ended while we read the table.
+        }
+    }
+    const found: number[] = [];
+    const walk = (p: number) => (children.get(p) ?? []).forEach((child) => (found.push(child), walk(child)));
+    walk(pid);
+    return found;
 }
 
 function tailOf(file: string, lines: number): string {

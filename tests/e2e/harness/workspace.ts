@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,12 +13,22 @@ export interface CommandResult {
     output: string;
 }
 
+/** A `pulumi` command still running: its process (to signal it), its output so far, its end. */
+export interface RunningCommand {
+    readonly child: ChildProcess;
+    /** stdout and stderr so far. */
+    output(): string;
+    readonly done: Promise<CommandResult>;
+}
+
 /**
  * A copy of the project in a temp directory with its own file state backend, driven by the
  * real Pulumi CLI and Node.js language host from the toolchain cache.
  */
 export class Workspace {
     readonly dir: string;
+    /** The file state backend's directory (`PULUMI_BACKEND_URL=file://<stateDir>`). */
+    readonly stateDir: string;
     private readonly env: NodeJS.ProcessEnv;
 
     /**
@@ -31,14 +41,15 @@ export class Workspace {
         fs.mkdirSync(this.dir);
         for (const file of project.files) fs.cpSync(path.join(project.dir, file), path.join(this.dir, file), { recursive: true });
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
-        fs.mkdirSync(path.join(base, "state"));
+        this.stateDir = path.join(base, "state");
+        fs.mkdirSync(this.stateDir);
         const tools = toolchainDir();
         this.env = {
             ...process.env,
             // Node 22 from the project's devDependencies runs the program, as `npm run up` does.
             PATH: [path.join(tools, "bin"), path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter),
             PULUMI_HOME: path.join(tools, "pulumi-home"),
-            PULUMI_BACKEND_URL: `file://${path.join(base, "state")}`,
+            PULUMI_BACKEND_URL: `file://${this.stateDir}`,
             PULUMI_CONFIG_PASSPHRASE: "stevedore-e2e",
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -68,21 +79,43 @@ export class Workspace {
      * loop) while it runs; resolves when it exits, never rejects on a non-zero exit.
      */
     pulumiAsync(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
-        return new Promise((resolve) => {
-            const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-            let output = "";
-            child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-            child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        return this.startPulumi(args, options).done;
+    }
+
+    /**
+     * Starts `pulumi <args>` and returns at once, for a test that signals it mid-run. `detached`
+     * makes it a process group leader, so `process.kill(-child.pid, ...)` reaches its whole group.
+     */
+    startPulumi(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; detached?: boolean } = {}): RunningCommand {
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd: this.dir,
+            env: { ...this.env, ...options.env },
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: options.detached ?? false,
+        });
+        let output = "";
+        child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        const done = new Promise<CommandResult>((resolve) => {
             const timer = setTimeout(() => {
                 output += `\n[harness] timed out after ${options.timeoutMs} ms`;
                 child.kill("SIGKILL");
             }, options.timeoutMs ?? 240_000);
-            child.on("close", (code) => {
+            child.on("close", (code, signal) => {
                 clearTimeout(timer);
+                if (signal !== null) output += `\n[harness] ended by ${signal}`;
                 this.log(args, code, output);
                 resolve({ status: code ?? -1, output });
             });
         });
+        return { child, output: () => output, done };
+    }
+
+    /** Lock files of the file backend (`.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`). */
+    locks(): string[] {
+        const dir = path.join(this.stateDir, ".pulumi", "locks");
+        if (!fs.existsSync(dir)) return [];
+        return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).map((f) => path.join(dir, f));
     }
 
     /** STEVEDORE_E2E_LOG=<file> keeps every command's output, for reading a run afterwards. */
@@ -110,12 +143,22 @@ export class Workspace {
 
     /** Resources in the stack's state. */
     stateResources(name: string): { type: string; urn: string; outputs?: Record<string, unknown> }[] {
+        return this.exportState(name).resources ?? [];
+    }
+
+    /** Operations the state records as started and never finished (an interrupted update leaves them). */
+    pendingOperations(name: string): { type: string; urn: string }[] {
+        return (this.exportState(name).pending_operations ?? []).map((op) => ({ type: op.type, urn: op.resource.urn }));
+    }
+
+    private exportState(name: string): {
+        resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[];
+        pending_operations?: { type: string; resource: { urn: string } }[];
+    } {
         const exported = this.pulumi(["stack", "export", "--stack", name]);
         if (exported.status !== 0) throw new Error(`pulumi stack export failed:\n${exported.output}`);
-        const doc = JSON.parse(exported.output.slice(exported.output.indexOf("{"))) as {
-            deployment?: { resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[] };
-        };
-        return doc.deployment?.resources ?? [];
+        const doc = JSON.parse(exported.output.slice(exported.output.indexOf("{"))) as { deployment?: ReturnType<Workspace["exportState"]> };
+        return doc.deployment ?? {};
     }
 
     remove(): void {
