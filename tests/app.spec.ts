@@ -150,6 +150,17 @@ describe("app workloads", () => {
         assert.strictEqual(spec.template.spec.securityContext.runAsUser, 20000);
     });
 
+    it("keeps a terminating pod serving for drainSeconds (preStop sleep) inside its grace period, and can turn that off", async () => {
+        const byDefault = podSpec(run.get(DEPLOYMENT, "backend-deploy"));
+        assert.deepStrictEqual(byDefault.containers[0].lifecycle, { preStop: { sleep: { seconds: 5 } } });
+        assert.strictEqual(byDefault.terminationGracePeriodSeconds, 35);
+        const longer = podSpec((await runProgram(editApp(0, { drainSeconds: 20 }))).get(DEPLOYMENT, "backend-deploy"));
+        assert.deepStrictEqual(longer.containers[0].lifecycle, { preStop: { sleep: { seconds: 20 } } });
+        assert.strictEqual(longer.terminationGracePeriodSeconds, 50);
+        const off = podSpec((await runProgram(editApp(0, { drainSeconds: 0 }))).get(DEPLOYMENT, "backend-deploy"));
+        assert.strictEqual(off.containers[0].lifecycle, undefined);
+    });
+
     it("exposes an app through a LoadBalancer Service and reports its address", async () => {
         const lb = await runProgram(editApp(1, { expose: "loadBalancer" }));
         assert.strictEqual(

@@ -33,7 +33,12 @@ export function exposeApp(inputs: ExposureInputs): Exposure {
                 ports: [{ name: "http", port: app.port, targetPort: "http", protocol: "TCP" }],
             },
         },
-        opts,
+        {
+            ...opts,
+            // The provider waits for the Service to have ready endpoints (10 minutes by default): a
+            // rollout that cannot finish must fail the update within the app's timeout here too.
+            customTimeouts: { create: `${app.rolloutTimeoutSeconds}s`, update: `${app.rolloutTimeoutSeconds}s` },
+        },
     );
     const url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${app.port}`;
 

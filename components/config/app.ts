@@ -50,6 +50,8 @@ export const appSchema = z
         healthPath: z.string().startsWith("/", { message: "must start with '/'" }).default("/healthz"),
         /** How long `pulumi up` waits for a rollout before failing it (the provider's own default is 10 minutes). */
         rolloutTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
+        /** Seconds a terminating pod keeps serving, so Services stop routing to it before it stops listening. */
+        drainSeconds: z.number().int().min(0).max(120).default(5),
         resources,
         runAsUser: z.number().int().min(1).max(2147483647).default(10001),
         expose: z.enum(["none", "loadBalancer", "ingress"]).default("none"),

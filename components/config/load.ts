@@ -56,12 +56,10 @@ const topLevel = {
     kubeconfig: z
         .preprocess(
             (v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v),
-            z
-                .string()
-                .regex(/"?clusters"?\s*:/, {
-                    message:
-                        "must be a kubeconfig's contents (pulumi config set --secret stevedore:kubeconfig < file); for a file path use stevedore:cluster.path",
-                }),
+            z.string().regex(/"?clusters"?\s*:/, {
+                message:
+                    "must be a kubeconfig's contents (pulumi config set --secret stevedore:kubeconfig < file); for a file path use stevedore:cluster.path",
+            }),
         )
         .optional(),
     promoteFrom: promoteFrom.optional(),

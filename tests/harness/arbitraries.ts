@@ -176,12 +176,10 @@ const genericRegistry: fc.Arbitrary<{ block: Record<string, unknown>; creds: Cre
     fc
         .tuple(word, hex(12))
         .map(([user, pw]) => ({ block: { kind: "generic", address: `docker.io/${user}` }, creds: { push: pw } })),
-    fc
-        .tuple(word, hex(12), hex(12))
-        .map(([owner, pw, token]) => ({
-            block: { kind: "generic", address: `ghcr.io/${owner}`, pull: "secret" },
-            creds: { push: pw, pull: token },
-        })),
+    fc.tuple(word, hex(12), hex(12)).map(([owner, pw, token]) => ({
+        block: { kind: "generic", address: `ghcr.io/${owner}`, pull: "secret" },
+        creds: { push: pw, pull: token },
+    })),
     word.map((ns) => ({
         block: { kind: "generic", address: `harbor.example.com/${ns}`, pull: "anonymous" },
         creds: {},

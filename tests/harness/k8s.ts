@@ -22,9 +22,11 @@ export interface ContainerInputs {
     resources: { requests: Record<string, string>; limits: Record<string, string> };
     securityContext: Record<string, unknown> & { capabilities?: { drop?: string[]; add?: string[] } };
     volumeMounts: { name: string; mountPath: string }[];
+    lifecycle?: { preStop?: { sleep?: { seconds: number } } };
 }
 
 export interface PodSpecInputs {
+    terminationGracePeriodSeconds?: number;
     securityContext: Record<string, unknown> & { seccompProfile?: { type: string } };
     containers: ContainerInputs[];
     volumes: { name: string; emptyDir?: Record<string, unknown> }[];

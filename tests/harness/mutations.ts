@@ -177,22 +177,18 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
             mutation: "bad name",
             apply: (c: Config) => ((c["stevedore:namespace"] = v === "" ? "-" : v), ["stevedore:namespace"]),
         })),
-        fc
-            .constantFrom("amd64", "Linux/AMD64", "linux/")
-            .map((v) => ({
-                mutation: "bad name",
-                apply: (c: Config) => ((c["stevedore:platform"] = v), ["stevedore:platform"]),
-            })),
+        fc.constantFrom("amd64", "Linux/AMD64", "linux/").map((v) => ({
+            mutation: "bad name",
+            apply: (c: Config) => ((c["stevedore:platform"] = v), ["stevedore:platform"]),
+        })),
         fc.constant({
             mutation: "missing required key",
             apply: (c: Config) => (delete c["stevedore:apps"], ["stevedore:apps"]),
         }),
-        fc
-            .constantFrom([], "backend", { name: "backend" })
-            .map((v) => ({
-                mutation: "wrong type",
-                apply: (c: Config) => ((c["stevedore:apps"] = v), ["stevedore:apps"]),
-            })),
+        fc.constantFrom([], "backend", { name: "backend" }).map((v) => ({
+            mutation: "wrong type",
+            apply: (c: Config) => ((c["stevedore:apps"] = v), ["stevedore:apps"]),
+        })),
         fc.constant({
             mutation: "conflicting keys",
             apply: (c: Config) => {
@@ -391,12 +387,10 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
                 },
             })),
             fc.constantFrom("eks", "file").map((v) => setAt("wrong type", "stevedore:cluster", ["kind"], v)),
-            fc
-                .constantFrom("hello", "apiVersion: v1")
-                .map((v) => ({
-                    mutation: "bad name",
-                    apply: (c: Config) => ((c["stevedore:kubeconfig"] = v), ["stevedore:kubeconfig"]),
-                })),
+            fc.constantFrom("hello", "apiVersion: v1").map((v) => ({
+                mutation: "bad name",
+                apply: (c: Config) => ((c["stevedore:kubeconfig"] = v), ["stevedore:kubeconfig"]),
+            })),
         );
     }
     return list;

@@ -3,7 +3,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { DockerEngine } from "./dockerEngine";
 import { addLink, freeSubnet, linkName, setSysctl } from "./network";
-import { Daemon, freePort, run, startDaemon, stopDaemon, waitFor } from "./processes";
+import { atExit, Daemon, freePort, run, startDaemon, stopDaemon, waitFor } from "./processes";
 import { tool } from "./toolchain";
 
 /** The pod sandbox image tests/e2e/images.sh builds from node/pause.c. */
@@ -60,6 +60,7 @@ export class RealNode {
         this.ctr(["images", "import", pauseTar]);
 
         this.makeCgroups();
+        this.undo.push(atExit(() => this.removeRuntimeLeftovers()));
         const dnsReady = await this.startCoreDns();
         const kubeletHealth = await this.startKubelet();
         await waitFor("the kubelet to be healthy", async () => ((await fetch(kubeletHealth)).ok ? true : undefined), 60_000, this.daemons.get("kubelet"));
@@ -93,14 +94,24 @@ export class RealNode {
      */
     stop(): void {
         for (const name of ["kube-proxy", "kubelet", "coredns"]) this.stopOne(name);
-        const proxy = tool("kube-proxy");
-        // kube-proxy's iptables chains are host-wide: remove them.
-        if (fs.existsSync(proxy)) runQuietly(proxy, ["--cleanup"]);
         if (this.daemons.has("containerd")) this.removeContainers();
         this.stopOne("containerd");
+        for (const undo of this.undo.splice(0).reverse()) undo();
+    }
+
+    /**
+     * What must go even when the test process is killed and the daemons are already stopped
+     * (registered with atExit): every process left in the kubelet's cgroups, containerd's shims,
+     * the mounts under the node's dir, the cgroups themselves and kube-proxy's iptables chains.
+     */
+    private removeRuntimeLeftovers(): void {
+        this.killCgroupProcesses();
+        this.killShims();
         this.unmountUnder(this.dir);
         this.removeCgroups();
-        for (const undo of this.undo.splice(0).reverse()) undo();
+        const proxy = tool("kube-proxy");
+        if (fs.existsSync(proxy)) runQuietly(proxy, ["--cleanup"]);
+        removeKubeletChains();
     }
 
     private async startContainerd(): Promise<void> {
@@ -229,14 +240,26 @@ export class RealNode {
         for (let i = 0; i < 50 && ids(["tasks", "ls"]).length > 0; i++) run("sleep", ["0.2"]);
         for (const id of ids(["tasks", "ls"])) runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "tasks", "delete", "--force", id]);
         for (const id of ids(["containers", "ls"])) runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "containers", "delete", id]);
-        // Shims of this containerd that outlived their tasks.
-        for (const pid of pidsWithArg(this.containerdSocket)) {
-            try {
-                process.kill(pid, "SIGKILL");
-            } catch {
-                // Already gone.
-            }
-        }
+    }
+
+    /** Shims of this containerd that outlived their tasks (they name its socket on their command line). */
+    private killShims(): void {
+        for (const pid of pidsWithArg(this.containerdSocket)) killQuietly(pid);
+    }
+
+    /** SIGKILL to every process in the kubelet's cgroup tree (pods' containers and sandboxes). */
+    private killCgroupProcesses(): void {
+        const top = path.join("/sys/fs/cgroup/pids", this.cgroupRoot);
+        if (!fs.existsSync(top)) return;
+        const pids = (dir: string): number[] => [
+            ...fs.readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number),
+            ...fs
+                .readdirSync(dir, { withFileTypes: true })
+                .filter((entry) => entry.isDirectory())
+                .flatMap((entry) => pids(path.join(dir, entry.name))),
+        ];
+        for (const pid of pids(top)) killQuietly(pid);
+        for (let i = 0; i < 50 && pids(top).length > 0; i++) run("sleep", ["0.1"]);
     }
 
     /** Unmounts what containerd and the kubelet left mounted under `dir` (rootfs, shm, network namespaces), deepest first. */
@@ -309,6 +332,9 @@ function containerdConfig(options: { dir: string; socket: string }): string {
         `  sandbox_image = "docker.io/${PAUSE_IMAGE}"`,
         // Pods' network namespaces under this run's state dir, not the host's /run/netns.
         "  netns_mounts_under_state_dir = true",
+        // This machine's root lacks CAP_SYS_RESOURCE, so runc cannot lower a sandbox's
+        // oom_score_adj to the kubelet's -998 (runc init dies: "can't get final child's PID").
+        "  restrict_oom_score_adj = true",
         `[${cri}.containerd]`,
         '  snapshotter = "overlayfs"',
         '  default_runtime_name = "runc"',
@@ -344,6 +370,33 @@ function cniConfig(bridge: string, subnet: string, ipamDir: string): Record<stri
             { type: "portmap", capabilities: { portMappings: true } },
         ],
     };
+}
+
+/**
+ * The kubelet's own host-wide iptables chains (its canaries and the localnet firewall), which it
+ * leaves behind when it stops. A test machine runs no other kubelet, so they are ours to remove.
+ */
+function removeKubeletChains(): void {
+    for (const hook of ["INPUT", "OUTPUT"]) runQuietly("iptables", ["-D", hook, "-j", "KUBE-FIREWALL"]);
+    const chains: [string, string][] = [
+        ["filter", "KUBE-FIREWALL"],
+        ["filter", "KUBE-KUBELET-CANARY"],
+        ["nat", "KUBE-KUBELET-CANARY"],
+        ["mangle", "KUBE-KUBELET-CANARY"],
+        ["mangle", "KUBE-IPTABLES-HINT"],
+    ];
+    for (const [table, chain] of chains) {
+        runQuietly("iptables", ["-t", table, "-F", chain]);
+        runQuietly("iptables", ["-t", table, "-X", chain]);
+    }
+}
+
+function killQuietly(pid: number): void {
+    try {
+        process.kill(pid, "SIGKILL");
+    } catch {
+        // Already gone.
+    }
 }
 
 function runQuietly(command: string, args: string[]): string {
