@@ -66,7 +66,9 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
     const imageEvents = (since: number) => env.docker.imageActions(since).filter((action) => action === "push" || action === "tag");
     const changeSteps = (result: CommandResult) => {
         const doc = JSON.parse(result.output.slice(result.output.indexOf("{"))) as { steps?: PreviewStep[] };
-        return (doc.steps ?? []).filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn.split("::").slice(-2).join("::")}`);
+        // stevedore reads its own last outputs (the digest history rollbacks choose from) on every run.
+        const selfRead = (step: PreviewStep) => step.op === "read" && step.urn.endsWith("pulumi:pulumi:StackReference::history");
+        return (doc.steps ?? []).filter((step) => step.op !== "same" && !selfRead(step)).map((step) => `${step.op} ${step.urn.split("::").slice(-2).join("::")}`);
     };
     const expectOk = (result: CommandResult, what: string) => assert.strictEqual(result.status, 0, `${what} failed:\n${result.output}`);
 
