@@ -64,6 +64,8 @@ export class ControlPlane {
             `--service-account-key-file=${pki.saPub}`,
             `--service-account-signing-key-file=${pki.saKey}`,
             "--service-cluster-ip-range=10.96.0.0/24",
+            // The real node's name resolves nowhere: reach its kubelet (port-forward, logs) by its address.
+            "--kubelet-preferred-address-types=InternalIP",
             // PodSecurity is on by default; naming it keeps that true if the defaults ever change.
             "--enable-admission-plugins=PodSecurity",
             `--cert-dir=${d("apiserver-certs")}`,
