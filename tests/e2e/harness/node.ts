@@ -82,6 +82,11 @@ export class RealNode {
         return run("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", ...args], { timeoutMs: 120_000 });
     }
 
+    /** `ctr` for cleanup: its output, or "" when it fails (the task or container may be gone already). */
+    private ctrQuietly(args: string[]): string {
+        return runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", ...args]);
+    }
+
     /** The kubelet's log so far (pull errors, probe failures). */
     kubeletLog(): string {
         const kubelet = this.daemons.get("kubelet");
@@ -230,16 +235,16 @@ export class RealNode {
     /** Kills every task containerd still runs for Kubernetes and removes its containers. */
     private removeContainers(): void {
         const ids = (args: string[]) =>
-            runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", ...args, "-q"])
+            this.ctrQuietly([...args, "-q"])
                 .split("\n")
                 .map((line) => line.trim().split(/\s+/)[0])
                 .filter(Boolean);
         for (const id of ids(["tasks", "ls"])) {
-            runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "tasks", "kill", "--signal=SIGKILL", id]);
+            this.ctrQuietly(["tasks", "kill", "--signal=SIGKILL", id]);
         }
         for (let i = 0; i < 50 && ids(["tasks", "ls"]).length > 0; i++) run("sleep", ["0.2"]);
-        for (const id of ids(["tasks", "ls"])) runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "tasks", "delete", "--force", id]);
-        for (const id of ids(["containers", "ls"])) runQuietly("ctr", [`--address=${this.containerdSocket}`, "--namespace=k8s.io", "containers", "delete", id]);
+        for (const id of ids(["tasks", "ls"])) this.ctrQuietly(["tasks", "delete", "--force", id]);
+        for (const id of ids(["containers", "ls"])) this.ctrQuietly(["containers", "delete", id]);
     }
 
     /** Shims of this containerd that outlived their tasks (they name its socket on their command line). */
