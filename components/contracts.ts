@@ -61,6 +61,12 @@ export interface Registry {
     readonly pushCredentials: pulumi.Output<RegistryCredentials> | undefined;
     /** What a cluster must be given to pull from this registry. */
     readonly pullAccess: PullAccess;
+    /**
+     * True for a plain-HTTP registry (the local target's, `stevedore:registry` with `insecure: true`).
+     * The Docker engine decides that on its own; a client of the registry's API, such as the
+     * promotion's digest check, must be told to use http://.
+     */
+    readonly plainHttp: boolean;
     /** Full repository name (no tag, no digest) that holds `app`'s images. */
     repository(app: string): pulumi.Output<string>;
 }

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { podSpec } from "./harness/k8s";
-import { MockOptions } from "./harness/mocks";
+import { isSecret, MockOptions, unsecret } from "./harness/mocks";
 import { ProgramRun, runFailing, runProgram, TestConfig } from "./harness/program";
 import { withConfig } from "./harness/stacks";
 import { TARGET_CASES, TargetCase } from "./harness/targetCases";
@@ -100,6 +100,11 @@ for (const target of TARGET_CASES) {
                     "destroying a copy must not delete a digest prod runs",
                 );
                 assert.strictEqual(image(run, app), `${repositories[app]}@sha256:${digest(c)}`);
+                // The provider reads the pushed digest over this scheme: the local registry is plain HTTP.
+                const raw = run.get(PUSH, `${app}-push`).inputs.authConfig;
+                const auth = (isSecret(raw) ? unsecret(raw) : raw) as { address: string; password?: string };
+                assert.strictEqual(auth.address, `${target.name === "local" ? "http" : "https"}://${server}`);
+                if (auth.password !== undefined) assert.ok(isSecret(raw), "the push credentials stay secret");
             }
             assert.ok(run.dependsOn.get("backend-push")?.includes("backend-tag"), "the push waits for the tag");
         });
@@ -222,6 +227,26 @@ describe("promotion safeguards", () => {
                 `promoting dev\\.example\\.com/\\w+@sha256:\\w{64}: the copy pushed to localhost:5001/\\w+ has digest sha256:${digest("e")}, not the source's sha256:[ab]{64}`,
             ),
         );
+    });
+
+    it("reads the copy's digest over http:// from an insecure stevedore:registry, with credentials kept secret", async () => {
+        const config = withConfig(promoting(local.config), (c) => {
+            c["stevedore:registry"] = { kind: "generic", address: "http://lab.internal:5000/team", insecure: true };
+            c["stevedore:registryUsername"] = "ci";
+            c["stevedore:registryPassword"] = "lab-token";
+        });
+        const source = {
+            backend: { image: `dev.example.com/backend@sha256:${digest("a")}` },
+            frontend: { image: `dev.example.com/frontend@sha256:${digest("b")}` },
+        };
+        const run = await runProgram(config, mocksWith(local, { [SOURCE]: source }), ["stevedore:registryPassword"]);
+        const raw = run.get(PUSH, "backend-push").inputs.authConfig;
+        assert.deepStrictEqual(unsecret(raw), {
+            address: "http://lab.internal:5000",
+            username: "ci",
+            password: "lab-token",
+        });
+        assert.strictEqual(image(run, "backend"), `lab.internal:5000/team/backend@sha256:${digest("a")}`);
     });
 
     it("rejects a promoteFrom that is not <org>/<project>/<stack>", async () => {

@@ -21,6 +21,7 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
     public readonly pullAccess: IamPullOf<"aws">;
+    public readonly plainHttp = false;
     /** Repository URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`) of each app. */
     public readonly repositoryUrls: pulumi.Output<Record<string, string>>;
     private readonly urls = new Map<string, pulumi.Output<string>>();

@@ -18,6 +18,7 @@ export class AcrRegistry extends pulumi.ComponentResource implements Registry {
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
     public readonly pullAccess: IamPullOf<"azure">;
+    public readonly plainHttp = false;
     /** ARM resource id of the registry: the scope of the pull and push grants. */
     public readonly registryId: pulumi.Output<string>;
     /** The ACR name (the first label of `server`). */

@@ -22,6 +22,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource implements Regist
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials>;
     public readonly pullAccess: IamPullOf<"gcp">;
+    public readonly plainHttp = false;
     /** Resource name of the repository: `projects/<project>/locations/<location>/repositories/<id>`. */
     public readonly repositoryName: pulumi.Output<string>;
     private readonly prefix: pulumi.Output<string>;

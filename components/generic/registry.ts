@@ -22,6 +22,8 @@ export class GenericRegistry extends pulumi.ComponentResource implements Registr
     public readonly pushCredentials: pulumi.Output<RegistryCredentials> | undefined;
     /** `anonymous`, or a pull Secret from the pull credentials (the push credentials when none are given). */
     public readonly pullAccess: PullAccess;
+    /** `insecure: true`: a plain-HTTP registry. */
+    public readonly plainHttp: boolean;
     /** `server/namespace` that every app repository sits under. */
     public readonly prefix: string;
     private readonly apps: Set<string>;
@@ -36,6 +38,7 @@ export class GenericRegistry extends pulumi.ComponentResource implements Registr
         this.apps = new Set(args.apps);
         for (const warning of settings.warnings) void pulumi.log.warn(warning, this);
         this.server = pulumi.output(settings.server);
+        this.plainHttp = settings.insecure;
         this.prefix = settings.namespace === "" ? settings.server : `${settings.server}/${settings.namespace}`;
         this.pushCredentials = args.auth === undefined ? undefined : credentialsFor(settings.server, args.auth);
 

@@ -7,10 +7,29 @@ export interface ImageCopyArgs {
     source: string;
     /** Repository in this stack's registry to copy into, without tag. */
     repository: pulumi.Output<string>;
+    /** Host (and port) of this stack's registry. */
+    server: pulumi.Output<string>;
+    /** The registry speaks plain HTTP (Registry.plainHttp). */
+    plainHttp: boolean;
     /** Push credentials of this stack's registry, as a secret Output; undefined for anonymous pushes. */
     credentials?: pulumi.Output<RegistryCredentials>;
     /** Platform to pull, for a source that is a multi-platform index. */
     platform: string;
+}
+
+/**
+ * The push's auth, always given: without it the provider looks for one in its own config and fails
+ * for an anonymous registry. The scheme matters too, as the provider reads the pushed digest from
+ * the registry's API itself and assumes https:// for an address without one.
+ */
+function pushAuth(args: ImageCopyArgs): pulumi.Output<docker.types.input.RegistryImageAuthConfig> {
+    const scheme = args.plainHttp ? "http" : "https";
+    if (args.credentials === undefined) return args.server.apply((server) => ({ address: `${scheme}://${server}` }));
+    return args.credentials.apply((c) => ({
+        address: `${scheme}://${c.server}`,
+        username: c.username,
+        password: c.password,
+    }));
 }
 
 /** Tag prefix of promoted copies: not `src-`, so ECR's keep-last rule never expires a digest prod may roll back to. */
@@ -53,11 +72,7 @@ export class ImageCopy extends pulumi.ComponentResource {
                 // Replacing or destroying the copy must not delete a digest a Deployment or a rollback still needs.
                 keepRemotely: true,
                 triggers: { digest },
-                authConfig: args.credentials?.apply((c) => ({
-                    address: c.server,
-                    username: c.username,
-                    password: c.password,
-                })),
+                authConfig: pushAuth(args),
             },
             { parent: this },
         );

@@ -69,6 +69,8 @@ async function promote(settings: ResolvedApp, source: string, registry: Registry
     return new ImageCopy(settings.name, {
         source,
         repository: registry.repository(settings.name),
+        server: registry.server,
+        plainHttp: registry.plainHttp,
         credentials: registry.pushCredentials,
         platform: settings.platform,
     }).ref;

@@ -36,6 +36,8 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
     public readonly server: pulumi.Output<string>;
     public readonly pushCredentials: pulumi.Output<RegistryCredentials> | undefined;
     public readonly pullAccess: PullAccess;
+    /** A local registry serves plain HTTP on this machine (the Docker engine trusts localhost without TLS). */
+    public readonly plainHttp = true;
     /** Name of the registry container stevedore runs; undefined for an existing registry. */
     public readonly containerName: pulumi.Output<string> | undefined;
     private readonly prefix: pulumi.Output<string>;

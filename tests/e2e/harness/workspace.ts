@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { ROOT, toolchainDir } from "./toolchain";
-/** What a Pulumi project needs to run stevedore; node_modules is linked, not copied. */
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "apps"];
+/** What a Pulumi project needs to run stevedore and its commands (scripts/); node_modules is linked, not copied. */
+const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "apps", "scripts"];
 
 export interface CommandResult {
     status: number;
@@ -60,7 +60,15 @@ export class Workspace {
 
     /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
     pulumi(args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CommandResult {
-        const result = spawnSync("pulumi", [...args, "--non-interactive"], {
+        return this.run("pulumi", [...args, "--non-interactive"], options);
+    }
+
+    /**
+     * Runs `command <args>` in the project with the workspace's environment (CLI, backend,
+     * passphrase), as a user's shell after `source scripts/env.sh`; never throws on a non-zero exit.
+     */
+    run(command: string, args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+        const result = spawnSync(command, args, {
             cwd: this.dir,
             env: { ...this.env, ...options.env },
             encoding: "utf8",
@@ -70,7 +78,7 @@ export class Workspace {
         });
         const timedOut = result.error !== undefined ? `\n[harness] ${result.error.message}` : "";
         const output = `${result.stdout}${result.stderr}${timedOut}`;
-        this.log(args, result.status, output);
+        this.log([command, ...args], result.status, output);
         return { status: result.status ?? -1, output };
     }
 
@@ -104,7 +112,7 @@ export class Workspace {
             child.on("close", (code, signal) => {
                 clearTimeout(timer);
                 if (signal !== null) output += `\n[harness] ended by ${signal}`;
-                this.log(args, code, output);
+                this.log(["pulumi", ...args], code, output);
                 resolve({ status: code ?? -1, output });
             });
         });
@@ -119,9 +127,9 @@ export class Workspace {
     }
 
     /** STEVEDORE_E2E_LOG=<file> keeps every command's output, for reading a run afterwards. */
-    private log(args: string[], status: number | null, output: string): void {
+    private log(argv: string[], status: number | null, output: string): void {
         const log = process.env.STEVEDORE_E2E_LOG;
-        if (log !== undefined) fs.appendFileSync(log, `\n$ pulumi ${args.join(" ")}  (exit ${status})\n${output}`);
+        if (log !== undefined) fs.appendFileSync(log, `\n$ ${argv.join(" ")}  (exit ${status})\n${output}`);
     }
 
     /** Path of a file in the project copy. */
