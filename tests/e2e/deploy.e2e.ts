@@ -8,7 +8,7 @@ import { E2eEnvironment } from "./harness/environment";
 import { freePort } from "./harness/processes";
 import { RegistryClient } from "./harness/registryClient";
 import { devApps, localStackConfig } from "./harness/stackConfig";
-import { CommandResult, Workspace } from "./harness/workspace";
+import { CommandResult, expectOk, Workspace } from "./harness/workspace";
 
 const STACK = "e2e";
 const NAMESPACE = "stevedore";
@@ -70,7 +70,6 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
         const selfRead = (step: PreviewStep) => step.op === "read" && step.urn.endsWith("pulumi:pulumi:StackReference::history");
         return (doc.steps ?? []).filter((step) => step.op !== "same" && !selfRead(step)).map((step) => `${step.op} ${step.urn.split("::").slice(-2).join("::")}`);
     };
-    const expectOk = (result: CommandResult, what: string) => assert.strictEqual(result.status, 0, `${what} failed:\n${result.output}`);
 
     before(async function () {
         this.timeout(10 * 60_000);

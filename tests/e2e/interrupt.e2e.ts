@@ -6,7 +6,7 @@ import { E2eEnvironment } from "./harness/environment";
 import { alive, descendants, freePort, waitFor } from "./harness/processes";
 import { RegistryClient } from "./harness/registryClient";
 import { devApps, localStackConfig } from "./harness/stackConfig";
-import { CommandResult, RunningCommand, Workspace } from "./harness/workspace";
+import { CommandResult, expectOk, RunningCommand, Workspace } from "./harness/workspace";
 
 const STACK = "interrupt";
 const NAMESPACE = "stevedore";
@@ -60,7 +60,6 @@ describe("interrupted deploys and a shared state backend on the real engine (doc
         started.push(running);
         return running;
     };
-    const expectOk = (result: CommandResult, what: string) => assert.strictEqual(result.status, 0, `${what} failed:\n${result.output}`);
     const deployment = (app: string) => env.cluster.getJson<Deployment>(["deployment", app, "-n", NAMESPACE]);
     const imageOf = (app: string) => deployment(app).spec.template.spec.containers[0].image;
     const replicaSets = (app: string) => env.cluster.getJson<{ items: ReplicaSet[] }>(["replicasets", "-n", NAMESPACE, "-l", `app.kubernetes.io/name=${app}`]).items;

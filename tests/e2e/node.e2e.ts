@@ -7,7 +7,7 @@ import { LoopReport, requestLoop } from "./harness/requestLoop";
 import { RegistryClient } from "./harness/registryClient";
 import { devApps, localStackConfig } from "./harness/stackConfig";
 import { tool } from "./harness/toolchain";
-import { CommandResult, Workspace } from "./harness/workspace";
+import { expectOk, Workspace } from "./harness/workspace";
 
 const STACK = "node";
 const NAMESPACE = "stevedore";
@@ -44,7 +44,6 @@ describe("the local target on a real node (containerd, kubelet, kube-proxy, Core
     const registryContainer = `stevedore-e2e-registry-${crypto.randomBytes(3).toString("hex")}`;
     const reports: Record<string, LoopReport & { rollSeconds: number }> = {};
 
-    const expectOk = (result: CommandResult, what: string) => assert.strictEqual(result.status, 0, `${what} failed:\n${result.output}`);
     const pods = (app: string) => env.cluster.getJson<{ items: Pod[] }>(["pods", "-n", NAMESPACE, "-l", `app.kubernetes.io/name=${app}`]).items;
     const backendUrl = () => `http://${env.cluster.getJson<Service>(["service", "backend", "-n", NAMESPACE]).spec.clusterIP}:8080/version`;
     const version = async (url: string) => (await (await fetch(url, { signal: AbortSignal.timeout(5_000) })).json()) as Version;

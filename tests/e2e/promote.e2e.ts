@@ -5,7 +5,7 @@ import { E2eEnvironment } from "./harness/environment";
 import { freePort } from "./harness/processes";
 import { RegistryClient } from "./harness/registryClient";
 import { devApps, localStackConfig } from "./harness/stackConfig";
-import { CommandResult, Workspace } from "./harness/workspace";
+import { expectOk, Workspace } from "./harness/workspace";
 
 const USERNAME = "stevedore-e2e";
 const APPS = ["backend", "frontend"];
@@ -42,7 +42,6 @@ describe("dev -> prod promotion and rollback by digest on a real node (two regis
     /** Digests of each app as dev built them, oldest first. */
     const built: Record<string, string[]> = { backend: [], frontend: [] };
 
-    const expectOk = (result: CommandResult, what: string) => assert.strictEqual(result.status, 0, `${what} failed:\n${result.output}`);
     const up = (stack: StackUnderTest) => expectOk(ws.pulumi(["up", "--yes", "--stack", stack.name], { timeoutMs: 12 * 60_000 }), `pulumi up --stack ${stack.name}`);
     const appsOutput = (stack: StackUnderTest) => JSON.parse(ws.pulumi(["stack", "output", "apps", "--json", "--stack", stack.name]).output) as AppsOutput;
     const digestOf = (ref: string) => ref.slice(ref.indexOf("@") + 1);

@@ -1,3 +1,4 @@
+import * as assert from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -11,6 +12,11 @@ export interface CommandResult {
     status: number;
     /** stdout and stderr together, as a user would read them. */
     output: string;
+}
+
+/** Fails the test unless `result` exited 0, with the command's output in the message. */
+export function expectOk(result: CommandResult, what: string): void {
+    assert.strictEqual(result.status, 0, `${what} failed:\n${result.output}`);
 }
 
 /** A `pulumi` command still running: its process (to signal it), its output so far, its end. */
