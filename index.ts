@@ -10,8 +10,13 @@ import { appImageRef } from "./components/image/source";
 export = async () => {
     // 1. Config: parsed and validated before anything is registered.
     const config = loadConfig();
-    // Read before anything else is registered: an app missing from the promotion's source stack
-    // fails here, with only that read done.
+    // The digests this stack ran before, from its own last outputs (for rollbacks). This read comes
+    // first, alone: on the file backend, reading a stack's checkpoint while the same update writes
+    // it can fail ("failed to load checkpoint: EOF"), and every step of an update writes it. The
+    // root Stack's step has completed (and saved) before this function runs, so nothing writes now.
+    const histories = await previousHistories();
+    // Next, before anything else is registered: an app missing from the promotion's source stack
+    // fails here, with only the reads done.
     const promoted =
         config.promoteFrom === undefined
             ? undefined
@@ -41,8 +46,7 @@ export = async () => {
     const pull = cluster.grantPull(registry.pullAccess, namespace.name);
 
     // 5. Apps: each image pinned, promoted from another stack, or built and pushed; deployed by
-    //    digest. The digests this stack ran before come from its own outputs, for rollbacks.
-    const histories = await previousHistories();
+    //    digest, each with its history of digests, current first.
     const apps = await Promise.all(
         config.apps.map(async (settings, i) => {
             const image = await appImageRef(settings, i, { registry, promoted, buildOnPreview: config.buildOnPreview });

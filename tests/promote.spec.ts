@@ -139,7 +139,7 @@ for (const target of TARGET_CASES) {
             );
             assert.deepStrictEqual(
                 resources.map((r) => `${r.type} ${r.name}`),
-                [`${STACK_REF} promote-source`],
+                [`${STACK_REF} history`, `${STACK_REF} promote-source`],
             );
         });
 
@@ -186,6 +186,24 @@ for (const target of TARGET_CASES) {
                 off.ofType(IMAGE).map((r) => r.inputs.buildOnPreview),
                 [false, false],
             );
+        });
+
+        it("reads its own history first and alone, then the promotion's source, then registers the rest", async () => {
+            // On the file backend, a read of the stack's own checkpoint that overlaps a step's
+            // write of it fails the update; only the very first registration overlaps none.
+            const source = {
+                backend: { image: `${repositories.backend}@sha256:${digest("a")}` },
+                frontend: { image: `${repositories.frontend}@sha256:${digest("b")}` },
+            };
+            for (const [config, reads] of [
+                [target.config, [`${STACK_REF} history`]],
+                [promoting(target.config), [`${STACK_REF} history`, `${STACK_REF} promote-source`]],
+            ] as const) {
+                const run = await withTarget(target, () => runProgram(config, mocksWith(target, { [SOURCE]: source })));
+                const order = run.resources.map((r) => `${r.type} ${r.name}`);
+                assert.deepStrictEqual(order.slice(0, reads.length), reads, order.join("\n"));
+                assert.strictEqual(run.ofType(STACK_REF).length, reads.length, order.join("\n"));
+            }
         });
 
         it("records each app's digest history, newest first, from the stack's own previous outputs", async () => {
