@@ -43,7 +43,7 @@ export default defineConfig(
         },
     },
     {
-        files: ["apps/**/*.js"],
+        files: ["apps/**/*.js", "main.js", "scripts/**/*.js"],
         languageOptions: { sourceType: "commonjs", globals: nodeGlobals },
     },
 );

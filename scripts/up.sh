@@ -12,6 +12,8 @@ preflight "$STACK" || exit 1
 
 if [ ! -d node_modules ]; then echo "installing npm packages (npm ci)..."; npm ci --no-audit --no-fund; fi
 use_project_node "$ROOT"
+# The compiled program in bin/ starts faster; main.js runs the TypeScript sources whenever bin/ is stale.
+node scripts/compile.js
 use_pulumi "$ROOT"
 use_local_backend
 

@@ -47,6 +47,30 @@ describe("real engine (CLI + Node.js language host)", () => {
         assert.deepStrictEqual(ws.stateResources("typo").filter((r) => r.type !== "pulumi:pulumi:Stack"), []);
     });
 
+    it("runs the compiled program from bin/, and the TypeScript sources once a source no longer matches bin/", () => {
+        // The workspace was built (npm run build). A marker in the compiled entry shows which one the language host ran.
+        const marker = "stevedore-e2e: ran bin/index.js";
+        const entry = ws.file("bin/index.js");
+        const component = ws.file("components/app/app.ts");
+        const [builtEntry, source] = [fs.readFileSync(entry, "utf8"), fs.readFileSync(component, "utf8")];
+        ws.createStack("entry", withApps((apps) => (apps[0].replcas = 3)));
+        try {
+            fs.appendFileSync(entry, `\nconsole.log(${JSON.stringify(marker)});\n`);
+            const compiled = ws.pulumi(["preview", "--stack", "entry"]);
+            assert.match(compiled.output, new RegExp(marker));
+            assert.match(compiled.output, /stevedore:apps\[0\]\.replcas = 3: unknown key/, "the compiled program validated the config");
+
+            fs.appendFileSync(component, "\n// e2e: an edit bin/ was not built from\n");
+            const fromSource = ws.pulumi(["preview", "--stack", "entry"]);
+            assert.doesNotMatch(fromSource.output, new RegExp(marker));
+            assert.match(fromSource.output, /stevedore:apps\[0\]\.replcas = 3: unknown key/, "the sources, through ts-node, validated the config");
+            assert.doesNotMatch(fromSource.output, /failed to locate the entry point|Cannot find module/);
+        } finally {
+            fs.writeFileSync(entry, builtEntry);
+            fs.writeFileSync(component, source);
+        }
+    });
+
     it("keeps a secret registry password encrypted in the stack file and out of the output", () => {
         ws.createStack("secret", devConfig);
         const set = ws.pulumi(["config", "set", "--secret", "--stack", "secret", "stevedore:registryPassword", "hunter2-e2e"]);

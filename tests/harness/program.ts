@@ -91,15 +91,24 @@ export function fullKeys(keys: string[]): string[] {
     return keys.map((k) => (k.includes(":") ? k : `stevedore:${k}`));
 }
 
-/** Runs the program on mocks the caller holds, so it can read what was registered even when the run fails. */
-export async function run(mocks: RecordingMocks, config: TestConfig, secretKeys: string[]): Promise<ProgramRun> {
+/**
+ * Runs the program on mocks the caller holds, so it can read what was registered even when the run
+ * fails. `entry` is another module exporting the program (the compiled bin/index.js), index.ts by default.
+ */
+export async function run(
+    mocks: RecordingMocks,
+    config: TestConfig,
+    secretKeys: string[],
+    entry?: string,
+): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(mocks, "stevedore", "test", false);
     pulumi.runtime.setAllConfig(encodeConfig(config), fullKeys(secretKeys));
 
     const dependsOn = recordDependencies();
 
     // Imported here, after the mocks, because the program module loads the SDKs.
-    const program = (await import("../../index")).default as () => Promise<Record<string, unknown>>;
+    const loaded = (entry === undefined ? await import("../../index") : await import(entry)) as { default: unknown };
+    const program = loaded.default as () => Promise<Record<string, unknown>>;
     const rawOutputs = record(await program());
     const outputs = record(await resolveDeep(rawOutputs));
     await pulumi.runtime.disconnect();

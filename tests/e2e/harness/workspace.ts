@@ -6,7 +6,11 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { ROOT, toolchainDir } from "./toolchain";
 /** What a Pulumi project needs to run stevedore and its commands (scripts/); node_modules is linked, not copied. */
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "apps", "scripts"];
+const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "main.js", "index.ts", "components", "apps", "scripts"];
+
+// Plain JavaScript (main.js loads it before any TypeScript tooling), typed by scripts/tsconfig.js.json.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const compile = require("../../../scripts/compile") as { build(root: string): boolean };
 
 export interface CommandResult {
     status: number;
@@ -47,6 +51,8 @@ export class Workspace {
         fs.mkdirSync(this.dir);
         for (const file of project.files) fs.cpSync(path.join(project.dir, file), path.join(this.dir, file), { recursive: true });
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+        // stevedore runs compiled, as after `npm run build` (what `npm run up` does first).
+        if (project.files === PROJECT_FILES) compile.build(this.dir);
         this.stateDir = path.join(base, "state");
         fs.mkdirSync(this.stateDir);
         const tools = toolchainDir();
