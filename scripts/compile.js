@@ -39,10 +39,11 @@ function programSources(root) {
  * sha256 over every source's path and contents: it changes with any edit, and not with a
  * checkout's mtimes.
  * @param {string} root
+ * @param {string[]} [sources] programSources(root), when the caller already has it
  */
-function sourcesDigest(root) {
+function sourcesDigest(root, sources = programSources(root)) {
     const hash = crypto.createHash("sha256");
-    for (const rel of programSources(root)) {
+    for (const rel of sources) {
         hash.update(`${rel}\0`);
         hash.update(fs.readFileSync(path.join(root, rel)));
         hash.update("\0");
@@ -54,9 +55,10 @@ function sourcesDigest(root) {
  * bin/index.js when bin/ was built from the sources as they are now; undefined when it is missing
  * or stale.
  * @param {string} root
+ * @param {string} [digest] sourcesDigest(root), when the caller already has it
  * @returns {string | undefined}
  */
-function compiledEntry(root) {
+function compiledEntry(root, digest = sourcesDigest(root)) {
     const entry = path.join(root, OUT_DIR, "index.js");
     let stamp;
     try {
@@ -64,7 +66,7 @@ function compiledEntry(root) {
     } catch {
         return undefined;
     }
-    return stamp === sourcesDigest(root) && fs.existsSync(entry) ? entry : undefined;
+    return stamp === digest && fs.existsSync(entry) ? entry : undefined;
 }
 
 /**
@@ -72,7 +74,10 @@ function compiledEntry(root) {
  * @param {string} root
  */
 function build(root) {
-    if (compiledEntry(root) !== undefined) return false;
+    const sources = programSources(root);
+    // Taken before reading, so a source edited during the build leaves bin/ stale, not wrong.
+    const digest = sourcesDigest(root, sources);
+    if (compiledEntry(root, digest) !== undefined) return false;
     /** @type {typeof import("typescript")} */
     const ts = require("typescript");
     const configPath = path.join(root, "tsconfig.json");
@@ -82,10 +87,8 @@ function build(root) {
     if (errors.length > 0)
         throw new Error(errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, "\n")).join("\n"));
     const out = path.join(root, OUT_DIR);
-    // The digest is taken before reading, so a source edited during the build leaves bin/ stale, not wrong.
-    const digest = sourcesDigest(root);
     fs.rmSync(out, { recursive: true, force: true });
-    for (const rel of programSources(root).filter((f) => f.endsWith(".ts"))) {
+    for (const rel of sources.filter((f) => f.endsWith(".ts"))) {
         const { outputText, diagnostics } = ts.transpileModule(fs.readFileSync(path.join(root, rel), "utf8"), {
             compilerOptions: options,
             fileName: rel,
