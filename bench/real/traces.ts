@@ -39,8 +39,7 @@ function covered(intervals: [number, number][]): number {
 }
 
 /** Per span name: how often it ran and its exclusive milliseconds, over all spans of one trace file. */
-export function spanTotals(lines: string[]): Map<string, SpanTotals> {
-    const spans = parseSpans(lines);
+export function spanTotals(spans: Span[]): Map<string, SpanTotals> {
     const children = new Map<string, [number, number][]>();
     for (const s of spans) {
         if (s.parent === "") continue;
@@ -58,8 +57,18 @@ export function spanTotals(lines: string[]): Map<string, SpanTotals> {
     return totals;
 }
 
-/** The spans of one trace file, start and end in milliseconds. */
-function parseSpans(lines: string[]): { id: string; parent: string; name: string; start: number; end: number }[] {
+/** One span, start and end in milliseconds. */
+export interface Span {
+    id: string;
+    /** The parent span's id; "" for a root span. */
+    parent: string;
+    name: string;
+    start: number;
+    end: number;
+}
+
+/** The spans of one trace file (OTLP JSON lines), parsed once for every summary of it. */
+export function parseSpans(lines: string[]): Span[] {
     const ms = (nano: string) => Number(BigInt(nano) / 1000n) / 1000;
     return lines
         .filter((l) => l.trim() !== "")
@@ -91,8 +100,7 @@ export interface UpPhases {
 const REGISTER = "pulumirpc.ResourceMonitor/RegisterResource";
 
 /** A traced up along its critical path: the time outside the program, and each evaluation in three parts. */
-export function evaluationPhases(lines: string[]): UpPhases {
-    const spans = parseSpans(lines);
+export function evaluationPhases(spans: Span[]): UpPhases {
     const command = spans.find((s) => s.name === "pulumi" && s.parent === "");
     if (command === undefined) throw new Error("no root `pulumi` span: not a trace of a CLI command");
     const runs = spans.filter((s) => s.name === "execNodejs").sort((a, b) => a.start - b.start);
@@ -105,8 +113,9 @@ export function evaluationPhases(lines: string[]): UpPhases {
         const [stack, first] = registrations;
         return { startupMs: stack - run.start, programMs: first - stack, registrationsMs: run.end - first };
     });
+    const totalMs = command.end - command.start;
     const inPrograms = runs.reduce((sum, r) => sum + (r.end - r.start), 0);
-    return { totalMs: command.end - command.start, evaluations, outsideMs: command.end - command.start - inPrograms };
+    return { totalMs, evaluations, outsideMs: totalMs - inPrograms };
 }
 
 interface TracedUp {
@@ -144,16 +153,16 @@ function main(dir: string, top: number): void {
         if (m === null) continue;
         const [, n, program, phase] = m;
         const key = `N = ${n}, ${phase.replace(/-/g, " ")}`;
-        const lines = fs.readFileSync(path.join(dir, file), "utf8").split("\n");
+        const spans = parseSpans(fs.readFileSync(path.join(dir, file), "utf8").split("\n"));
         const byProgram = groups.get(key) ?? new Map<string, TracedUp[]>();
-        byProgram.set(program, [...(byProgram.get(program) ?? []), { totals: spanTotals(lines), phases: evaluationPhases(lines) }]);
+        byProgram.set(program, [...(byProgram.get(program) ?? []), { totals: spanTotals(spans), phases: evaluationPhases(spans) }]);
         groups.set(key, byProgram);
     }
     if (groups.size === 0) throw new Error(`${dir}: no n<N>-<program>-<phase>-run<R>.json trace files`);
+    const mean = (runs: Map<string, SpanTotals>[], name: string, field: keyof SpanTotals) => meanOf(runs.map((r) => r.get(name)?.[field] ?? 0));
     for (const [key, byProgram] of groups) {
         const [st, bt] = [byProgram.get("stevedore") ?? [], byProgram.get("bare") ?? []];
         const [s, b] = [st.map((t) => t.totals), bt.map((t) => t.totals)];
-        const mean = (runs: Map<string, SpanTotals>[], name: string, field: keyof SpanTotals) => meanOf(runs.map((r) => r.get(name)?.[field] ?? 0));
         const names = new Set([...s, ...b].flatMap((r) => [...r.keys()]));
         const rows = [...names]
             .map((name) => ({ name, s: mean(s, name, "exclusiveMs"), b: mean(b, name, "exclusiveMs"), sc: mean(s, name, "count"), bc: mean(b, name, "count") }))
