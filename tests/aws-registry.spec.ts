@@ -2,7 +2,9 @@ import * as assert from "assert";
 import { ACCOUNT, awsMocks, eksExampleConfig, providerName } from "./harness/awsMocks";
 import { podSpec } from "./harness/k8s";
 import { isSecret, unsecret } from "./harness/mocks";
-import { runProgram } from "./harness/program";
+import { MockEcrTags } from "./harness/ecrPush";
+import { runFailing, runProgram } from "./harness/program";
+import { withWarnings } from "./harness/warnings";
 import { withConfig } from "./harness/stacks";
 
 const eks = eksExampleConfig();
@@ -36,7 +38,7 @@ function rules(policy: unknown): LifecycleRule[] {
 }
 
 describe("eks target: ECR registry", () => {
-    it("creates one scanned, immutable ECR repository per app through the registry's own us-east-1 provider", async () => {
+    it("creates one scanned ECR repository, immutable but for src- tags, per app through the registry's own us-east-1 provider", async () => {
         const run = await runProgram(eks, mocks);
         assert.deepStrictEqual(
             run.ofType(REPO).map((r) => r.name),
@@ -46,7 +48,10 @@ describe("eks target: ECR registry", () => {
             const repo = run.get(REPO, `registry-${app}`);
             assert.strictEqual(repo.inputs.name, app);
             assert.deepStrictEqual(repo.inputs.imageScanningConfiguration, { scanOnPush: true });
-            assert.strictEqual(repo.inputs.imageTagMutability, "IMMUTABLE");
+            assert.strictEqual(repo.inputs.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
+            assert.deepStrictEqual(repo.inputs.imageTagMutabilityExclusionFilters, [
+                { filter: "src-*", filterType: "WILDCARD" },
+            ]);
             assert.strictEqual(repo.inputs.forceDelete, false);
             assert.strictEqual(providerName(repo.provider), "target-aws");
         }
@@ -167,5 +172,72 @@ describe("eks target: ECR registry", () => {
             "arn:aws-cn:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
         );
         assert.strictEqual(run.get("pulumi:providers:aws", "target-aws").inputs.region, "cn-north-1");
+    });
+
+    describe("a re-push of an unchanged src- tag (ECR refuses any push to an existing immutable tag)", () => {
+        const existing = { clusters: ["myCluster"], repositories: ["backend", "frontend"] };
+        const pushedBy = async (config = eks) => {
+            const first = await runProgram(config, awsMocks(existing));
+            return Object.fromEntries(
+                ["backend", "frontend"].map((app) => {
+                    const imageName = String(first.get("docker:index/image:Image", `${app}-image`).inputs.imageName);
+                    return [app, [imageName.split(":").pop() ?? ""]];
+                }),
+            );
+        };
+
+        it("succeeds on the repositories stevedore creates: the same src- tag is pushed again", async () => {
+            const pushedTags = await pushedBy();
+            const again = await runProgram(eks, awsMocks({ clusters: ["myCluster"], pushedTags }));
+            assert.match(
+                String(again.get("docker:index/image:Image", "backend-image").inputs.imageName),
+                new RegExp(`:${pushedTags.backend[0]}$`),
+            );
+        });
+
+        it("keeps every other tag immutable, so a hand-made release tag cannot be moved", () => {
+            const ecr = new MockEcrTags({ backend: ["v1.2.0", "src-0123456789abcdef"] });
+            ecr.repository("backend", "IMMUTABLE_WITH_EXCLUSION", [{ filter: "src-*", filterType: "WILDCARD" }]);
+            assert.throws(() => ecr.push(`${ECR}/backend:v1.2.0`), /ImageTagAlreadyExistsException/);
+            assert.doesNotThrow(() => ecr.push(`${ECR}/backend:src-0123456789abcdef`));
+        });
+
+        it("the mock ECR refuses it on a plain IMMUTABLE repository, as the real one does", async () => {
+            const pushedTags = await pushedBy(registrySettings({ mode: "existing" }));
+            const failed = await runFailing(
+                registrySettings({ mode: "existing" }),
+                awsMocks({ ...existing, pushedTags }),
+            );
+            assert.match(failed.error.message, /ImageTagAlreadyExistsException: The image tag 'src-[0-9a-f]{16}'/);
+        });
+
+        it("warns about an existing repository whose src- tags are immutable, with the command that fixes it", async () => {
+            const immutable = await withWarnings(() =>
+                runProgram(
+                    registrySettings({ mode: "existing" }),
+                    awsMocks({ clusters: ["myCluster"], repositories: ["backend", "frontend"] }),
+                ),
+            );
+            const warning = immutable.warnings.find((w) => w.startsWith("ECR repository backend has IMMUTABLE tags"));
+            assert.ok(warning, immutable.warnings.join("\n"));
+            assert.match(
+                warning,
+                /put-image-tag-mutability --repository-name backend --image-tag-mutability IMMUTABLE_WITH_EXCLUSION/,
+            );
+            const excluded = await withWarnings(() =>
+                runProgram(
+                    registrySettings({ mode: "existing" }),
+                    awsMocks({
+                        clusters: ["myCluster"],
+                        repositories: ["backend", "frontend"],
+                        existingMutability: { mode: "IMMUTABLE_WITH_EXCLUSION", filters: ["src-*"] },
+                    }),
+                ),
+            );
+            assert.deepStrictEqual(
+                excluded.warnings.filter((w) => w.startsWith("ECR repository")),
+                [],
+            );
+        });
     });
 });

@@ -1,19 +1,31 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IamPullOf, Registry, RegistryArgs, RegistryCredentials } from "../contracts";
-import { lifecyclePolicy } from "./lifecyclePolicy";
+import { lifecyclePolicy, STEVEDORE_TAG_PREFIX } from "./lifecyclePolicy";
 import { managedPolicyArn, partitionOf } from "./provider";
 import { ecrRepositoryName } from "./settings";
 import { AwsTarget } from "./setup";
+import { MUTABLE_TAG_FILTERS, RepositoryMutability, TAG_MUTABILITY, tagIsMutable } from "./tagMutability";
 import { secretCredentials } from "../registry/credentials";
 import { unknownApp } from "../registry/unknownApp";
 
 /** AWS-managed policy that lets a node identity pull from every ECR repository of its account. */
 export const ECR_READ_POLICY = "AmazonEC2ContainerRegistryReadOnly";
 
+/** An existing repository whose src- tags are immutable fails every re-push of unchanged sources: say so, and how to fix it. */
+function warnIfSrcTagsImmutable(repo: RepositoryMutability & { name: string }, parent: pulumi.Resource): void {
+    if (tagIsMutable(repo, `${STEVEDORE_TAG_PREFIX}0`)) return;
+    void pulumi.log.warn(
+        `ECR repository ${repo.name} has ${repo.imageTagMutability} tags, so a re-push of an unchanged src- tag fails with ImageTagAlreadyExistsException. ` +
+            `Exclude stevedore's tags: aws ecr put-image-tag-mutability --repository-name ${repo.name} --image-tag-mutability IMMUTABLE_WITH_EXCLUSION ` +
+            `--image-tag-mutability-exclusion-filters filterType=WILDCARD,filter='${STEVEDORE_TAG_PREFIX}*'`,
+        parent,
+    );
+}
+
 /**
- * Amazon ECR as stevedore's registry: one repository per app (scanned on push, immutable tags,
- * old images expired) or existing repositories looked up by name. Pushes use a short-lived token
+ * Amazon ECR as stevedore's registry: one repository per app (scanned on push, tags
+ * immutable except stevedore's src- tags, old images expired) or existing repositories looked up by name. Pushes use a short-lived token
  * from the ECR authorization-token call; nodes pull through their IAM role, never a pull Secret,
  * because that token expires after 12 hours.
  */
@@ -40,8 +52,9 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
                     {
                         name: repositoryName,
                         imageScanningConfiguration: { scanOnPush: true },
-                        // stevedore tags are content hashes: a tag that moved would mean two builds claim one source.
-                        imageTagMutability: "IMMUTABLE",
+                        // Immutable except stevedore's src- tags, which a re-push of the same sources must be able to overwrite.
+                        imageTagMutability: TAG_MUTABILITY,
+                        imageTagMutabilityExclusionFilters: MUTABLE_TAG_FILTERS,
                         forceDelete: cfg.forceDelete,
                         tags: { "managed-by": "stevedore", "stevedore-app": app },
                     },
@@ -56,6 +69,7 @@ export class EcrRegistry extends pulumi.ComponentResource implements Registry {
                 arns.push(repo.arn);
             } else {
                 const found = aws.ecr.getRepositoryOutput({ name: repositoryName }, { parent: this, provider });
+                found.apply((repo) => warnIfSrcTagsImmutable(repo, this));
                 this.urls.set(app, found.repositoryUrl);
                 arns.push(found.arn);
             }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { MockEcrTags } from "./ecrPush";
 import { MockOptions, sha256 } from "./mocks";
 import { TestConfig } from "./program";
 
@@ -17,6 +18,10 @@ export interface AwsMockSettings {
     repositories?: string[];
     /** Availability zones the region lists. */
     zones?: string[];
+    /** Tags earlier runs already pushed, by repository name: a push to one follows ECR's mutability rule. */
+    pushedTags?: Record<string, string[]>;
+    /** Tag mutability (and WILDCARD exclusion filters) of the existing repositories. */
+    existingMutability?: { mode: string; filters: string[] };
 }
 
 const DNS_SUFFIX = { aws: "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com" } as const;
@@ -67,6 +72,8 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
         repositoryUrl: `${registryHost}/${name}`,
     });
     const str = (v: unknown) => String(v);
+    const tags = new MockEcrTags(settings.pushedTags);
+    const existing = settings.existingMutability ?? { mode: "IMMUTABLE", filters: [] };
 
     return {
         invoked,
@@ -74,7 +81,15 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
         state(type, name, inputs) {
             switch (type) {
                 case "aws:ecr/repository:Repository":
+                    tags.repository(
+                        str(inputs.name),
+                        inputs.imageTagMutability,
+                        inputs.imageTagMutabilityExclusionFilters,
+                    );
                     return repository(str(inputs.name));
+                case "docker:index/image:Image":
+                    tags.push(str(inputs.imageName));
+                    return undefined;
                 case "aws:iam/role:Role": {
                     const roleName = `${name}-${sha256(name).slice(0, 7)}`;
                     return {
@@ -143,7 +158,15 @@ export function awsMocks(settings: AwsMockSettings = {}): AwsMocks {
                     throw new Error(
                         `RepositoryNotFoundException: The repository with name '${name}' does not exist in the registry with id '${ACCOUNT}'`,
                     );
-                return { ...repository(name), id: name, imageTagMutability: "IMMUTABLE", region };
+                const filters = existing.filters.map((filter) => ({ filter, filterType: "WILDCARD" }));
+                tags.repository(name, existing.mode, filters);
+                return {
+                    ...repository(name),
+                    id: name,
+                    imageTagMutability: existing.mode,
+                    imageTagMutabilityExclusionFilters: filters,
+                    region,
+                };
             },
             "aws:eks/getCluster:getCluster": (inputs) => {
                 const name = str(inputs.name);

@@ -1,0 +1,44 @@
+import { STEVEDORE_TAG_PREFIX } from "./lifecyclePolicy";
+
+/**
+ * Tag mutability of a repository stevedore creates: every tag is immutable except stevedore's own
+ * `src-<content hash>` tags. ECR refuses a push to an existing immutable tag even when it carries
+ * the same digest, and the image resource re-pushes whenever its own inputs change (file modes in
+ * the build context, `cacheFrom`, a re-created image after `rollback --unpin`), so with plain
+ * `IMMUTABLE` such an `up` would fail until the sources changed. A `src-` tag names its sources,
+ * and Deployments pin digests, never tags, so letting it be re-pushed loses nothing; release tags
+ * someone adds by hand (`v1.2.0`) stay immutable.
+ */
+export const TAG_MUTABILITY = "IMMUTABLE_WITH_EXCLUSION";
+
+/** The exclusion filter that keeps `src-*` tags re-pushable (ECR's only filter type is WILDCARD). */
+export const MUTABLE_TAG_FILTERS = [{ filter: `${STEVEDORE_TAG_PREFIX}*`, filterType: "WILDCARD" }];
+
+/** What an existing repository reports, as far as the push of a `src-` tag is concerned. */
+export interface RepositoryMutability {
+    imageTagMutability: string;
+    imageTagMutabilityExclusionFilters: { filter: string; filterType: string }[];
+}
+
+/** Whether ECR lets a push overwrite an existing tag `tag` in a repository with these settings. */
+export function tagIsMutable(repo: RepositoryMutability, tag: string): boolean {
+    const excluded = repo.imageTagMutabilityExclusionFilters.some((f) => wildcard(f.filter).test(tag));
+    switch (repo.imageTagMutability) {
+        case "MUTABLE":
+            return true;
+        case "IMMUTABLE":
+            return false;
+        case "IMMUTABLE_WITH_EXCLUSION":
+            return excluded;
+        case "MUTABLE_WITH_EXCLUSION":
+            return !excluded;
+        default:
+            return false;
+    }
+}
+
+/** An ECR wildcard filter (`*` matches any run of characters) as an anchored regular expression. */
+function wildcard(filter: string): RegExp {
+    const escaped = filter.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    return new RegExp(`^${escaped.join(".*")}$`);
+}
