@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { kubeletObjectId } from "../components/azure/kubelet";
 import {
+    armId,
     aksKubeconfig,
     aksStack,
     azureMocks,
@@ -102,6 +103,47 @@ describe("aks target: cluster", () => {
                 kubeletObjectId("aks-platform-prod", { kubeletidentity: { objectId: EXISTING_KUBELET_OID } }),
                 EXISTING_KUBELET_OID,
             );
+        });
+
+        describe("a cluster that already holds AcrPull (az aks update --attach-acr, or another stack)", () => {
+            const attached = (cluster: Record<string, unknown> = {}) =>
+                aksStack({
+                    registry: { mode: "existing", name: "contosoacr", resourceGroup: "rg-platform-prod" },
+                    cluster: { name: "aks-platform-prod", resourceGroup: "rg-platform-prod", ...cluster },
+                });
+            const attachAcr = {
+                principalId: EXISTING_KUBELET_OID,
+                roleDefinitionId: ACR_PULL_ROLE,
+                scope: armId("rg-platform-prod", "Microsoft.ContainerRegistry/registries", "contosoacr"),
+            };
+
+            it("is refused by ARM with 409 RoleAssignmentExists when stevedore creates the grant again", async () => {
+                const run = await runProgram(attached(), azureMocks({ roleAssignments: [attachAcr] }));
+                assert.deepStrictEqual(
+                    run.refused.map((r) => [r.name, r.message.match(/Status=409 Code="RoleAssignmentExists"/)?.[0]]),
+                    [["cluster-acr-pull", 'Status=409 Code="RoleAssignmentExists"']],
+                );
+            });
+
+            it("with cluster.grantAcrPull: false creates no assignment and deploys on the existing grant", async () => {
+                const run = await runProgram(
+                    attached({ grantAcrPull: false }),
+                    azureMocks({ roleAssignments: [attachAcr] }),
+                );
+                assert.deepStrictEqual(run.refused, []);
+                assert.deepStrictEqual(
+                    run.ofType(ROLE).map((r) => r.name),
+                    ["registry-push"],
+                    "only the deployer's AcrPush, nothing that destroy could take from the shared grant",
+                );
+                for (const app of ["backend", "frontend"]) {
+                    assert.ok(!(run.dependsOn.get(`${app}-deploy`) ?? []).includes("cluster-acr-pull"));
+                    assert.strictEqual(
+                        podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets,
+                        undefined,
+                    );
+                }
+            });
         });
 
         it("in render mode writes manifests, fetches no kubeconfig, and still grants AcrPull", async () => {

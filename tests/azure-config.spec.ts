@@ -114,8 +114,12 @@ describe("aks target: config", () => {
             aksStack({
                 resourceGroup: { name: "rg-shop", create: true },
                 registry: { resourceGroup: "rg-elsewhere" },
-                cluster: { mode: "create", resourceGroup: "rg-other" },
+                cluster: { mode: "create", resourceGroup: "rg-other", grantAcrPull: false },
             }),
+        );
+        assert.match(
+            message,
+            /stevedore:azure\.cluster\.grantAcrPull = false: applies only when mode is "existing"; a created cluster's new kubelet identity/,
         );
         assert.match(
             message,

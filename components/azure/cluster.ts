@@ -20,10 +20,12 @@ export class AksCluster extends ClusterBase<"azure"> {
     public readonly kubeletObjectId: pulumi.Output<string>;
     /** Cluster-user kubeconfig, as a secret; undefined in render mode, which talks to no cluster. */
     public readonly kubeconfig: pulumi.Output<string> | undefined;
+    private readonly createsAcrPull: boolean;
 
     constructor(name: string, args: ClusterArgs, target: AzureTarget, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:azure:Cluster", name, opts);
         const cfg = target.settings.cluster;
+        this.createsAcrPull = cfg.mode === "create" || cfg.grantAcrPull;
         const group = target.groupName(cfg.resourceGroup);
         const aks =
             cfg.mode === "create"
@@ -55,8 +57,12 @@ export class AksCluster extends ClusterBase<"azure"> {
         );
     }
 
-    /** AcrPull (or whatever role `access` names) for the kubelet identity, on the registry only. */
+    /**
+     * AcrPull (or whatever role `access` names) for the kubelet identity, on the registry only; nothing
+     * when `cluster.grantAcrPull` is false because the assignment exists outside this stack.
+     */
     protected override grantIam(access: IamPullOf<"azure">): pulumi.Resource[] {
+        if (!this.createsAcrPull) return [];
         const assignment = new authorization.RoleAssignment(
             `${this.baseName}-acr-pull`,
             {

@@ -41,6 +41,13 @@ const cluster = z.strictObject({
     /** Unset: the version AKS currently defaults to (recent and supported); set it to pin one. */
     kubernetesVersion: kubernetesVersion.optional(),
     nodePool: nodePool.optional(),
+    /**
+     * Create the AcrPull assignment for the kubelet identity (existing clusters only). Turn it off
+     * when the cluster already holds it (`az aks update --attach-acr`, another stack): ARM refuses a
+     * second identical assignment (409 RoleAssignmentExists), and destroying one would remove the grant
+     * everyone shares.
+     */
+    grantAcrPull: z.boolean().optional(),
 });
 
 const resourceGroup = z.strictObject({
@@ -69,7 +76,7 @@ export type RegistrySettings =
     | { mode: "existing"; name: string; resourceGroup: GroupRef; grantPushToDeployer: boolean };
 
 export type ClusterSettings =
-    | { mode: "existing"; name: string; resourceGroup: GroupRef }
+    | { mode: "existing"; name: string; resourceGroup: GroupRef; grantAcrPull: boolean }
     | {
           mode: "create";
           name?: string;
@@ -114,8 +121,17 @@ function resolve(s: Raw, ctx: Ctx): AzureSettings {
             if (c[key] !== undefined)
                 issue(["cluster", key], onlyWhen("create", "stevedore does not change an existing cluster"));
         }
-    } else if (c.resourceGroup !== undefined) {
-        issue(["cluster", "resourceGroup"], onlyWhen("existing", "a created cluster goes to resourceGroup.name"));
+    } else {
+        if (c.resourceGroup !== undefined)
+            issue(["cluster", "resourceGroup"], onlyWhen("existing", "a created cluster goes to resourceGroup.name"));
+        if (c.grantAcrPull !== undefined)
+            issue(
+                ["cluster", "grantAcrPull"],
+                onlyWhen(
+                    "existing",
+                    "a created cluster's new kubelet identity has no other grant, so stevedore always makes it",
+                ),
+            );
     }
 
     const needsGroup = [
@@ -207,7 +223,7 @@ function resolveCluster(
     const group = c.resourceGroup === undefined ? shared : { name: c.resourceGroup };
     return c.name === undefined || group === undefined
         ? undefined
-        : { mode: "existing", name: c.name, resourceGroup: group };
+        : { mode: "existing", name: c.name, resourceGroup: group, grantAcrPull: c.grantAcrPull ?? true };
 }
 
 /**

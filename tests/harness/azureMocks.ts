@@ -24,7 +24,7 @@ const guid = (seed: string): string => {
     const h = sha256(seed);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
-const armId = (group: string, provider: string, name: string) =>
+export const armId = (group: string, provider: string, name: string) =>
     `/subscriptions/${SUBSCRIPTION}/resourceGroups/${group}/providers/${provider}/${name}`;
 
 /** The kubeconfig AKS hands out for `cluster` (local accounts: a client certificate). */
@@ -71,6 +71,36 @@ function managedCluster(
     };
 }
 
+/** What makes two role assignments the same for ARM, whatever their names. */
+export interface AssignmentKey {
+    principalId: string;
+    roleDefinitionId: string;
+    scope: string;
+}
+
+/**
+ * ARM's rule for role assignments: a PUT under a new name of a (principal, role, scope) that some
+ * assignment already holds fails with 409 RoleAssignmentExists. `held` are assignments made
+ * outside the stack (`az aks update --attach-acr`, another stack).
+ */
+function roleAssignments(held: AssignmentKey[]) {
+    const made: AssignmentKey[] = [...held];
+    return (inputs: Record<string, unknown>): void => {
+        const key = {
+            principalId: str(inputs.principalId),
+            roleDefinitionId: str(inputs.roleDefinitionId),
+            scope: str(inputs.scope),
+        };
+        const same = (k: AssignmentKey) =>
+            k.principalId === key.principalId &&
+            k.roleDefinitionId.toLowerCase() === key.roleDefinitionId.toLowerCase() &&
+            k.scope.toLowerCase() === key.scope.toLowerCase();
+        if (made.some(same))
+            throw new Error('Status=409 Code="RoleAssignmentExists" Message="The role assignment already exists."');
+        made.push(key);
+    };
+}
+
 /** Computed state of Azure resources, shaped like what azure-native returns. */
 function azureState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
     switch (type) {
@@ -113,6 +143,8 @@ export interface AzureMockOptions {
     subscription?: string;
     /** The existing cluster runs with a service principal: no kubelet identity. */
     noKubeletIdentity?: boolean;
+    /** Role assignments that exist before the run; ARM answers a duplicate of one with 409. */
+    roleAssignments?: AssignmentKey[];
 }
 
 /** Mock options answering every Azure invoke the target makes, and the invokes it made, by token. */
@@ -162,7 +194,12 @@ export function azureMocks(
             ],
         })),
     ]);
-    return { state: azureState, calls, invoked };
+    const assign = roleAssignments(options.roleAssignments ?? []);
+    const state: MockOptions["state"] = (type, name, inputs) => {
+        if (type === "azure-native:authorization:RoleAssignment") assign(inputs);
+        return azureState(type, name, inputs);
+    };
+    return { state, calls, invoked };
 }
 
 /** One request the program sent to a registry's `/oauth2/exchange` endpoint. */

@@ -80,6 +80,8 @@ function kubernetesState(type: string, name: string, inputs: Record<string, unkn
 export class RecordingMocks implements pulumi.runtime.Mocks {
     public readonly resources: Registered[] = [];
     public readonly invokes: { token: string; inputs: Record<string, unknown> }[] = [];
+    /** Registrations a mocked provider refused (its `state` threw), as the engine would report them. */
+    public readonly refused: { type: string; name: string; message: string }[] = [];
 
     constructor(private readonly options: MockOptions = {}) {}
 
@@ -88,13 +90,22 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const state = {
             ...inputs,
             ...computedState(args.type, args.name, inputs, this.options),
-            ...(this.options.state?.(args.type, args.name, inputs) ?? {}),
+            ...this.providerState(args.type, args.name, inputs),
         };
         const metadata = record(state.metadata);
         const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
         const id = typeof metadata.name === "string" ? `${namespace}/${metadata.name}` : `${args.name}-id`;
         this.resources.push({ type: args.type, name: args.name, inputs, provider: args.provider, id, state });
         return { id, state };
+    }
+
+    private providerState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+        try {
+            return this.options.state?.(type, name, inputs) ?? {};
+        } catch (error) {
+            this.refused.push({ type, name, message: error instanceof Error ? error.message : String(error) });
+            throw error;
+        }
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {

@@ -9,6 +9,8 @@ export interface ProgramRun {
     /** The outputs as the program returned them (Outputs unresolved, secrets still marked). */
     rawOutputs: Record<string, unknown>;
     resources: Registered[];
+    /** Registrations a mocked provider refused, with its error (the engine would fail the update on each). */
+    refused: RecordingMocks["refused"];
     /** Registered resources of one type token. */
     ofType(type: string): Registered[];
     /** The one resource of `type` named `name`; throws if missing. */
@@ -118,6 +120,7 @@ export async function run(
         outputs,
         rawOutputs,
         resources,
+        refused: mocks.refused,
         dependsOn,
         ofType: (type) => resources.filter((r) => r.type === type),
         get: (type, name) => {
