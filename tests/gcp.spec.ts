@@ -15,6 +15,7 @@ import {
 import { podSpec } from "./harness/k8s";
 import { isSecret, unsecret } from "./harness/mocks";
 import { ProgramRun, runProgram } from "./harness/program";
+import { replacements } from "./harness/replacements";
 
 const REPOSITORY = "gcp:artifactregistry/repository:Repository";
 const IAM_MEMBER = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember";
@@ -318,6 +319,21 @@ describe("gke target: cluster", () => {
             [provider.project, provider.region, provider.zone],
             [PROJECT, "europe-west4", "europe-west4-b"],
         );
+    });
+
+    it("raising nodePool.minCount updates the pool's autoscaler in place: no force-new input changes", async () => {
+        const stack = (minCount: number) =>
+            gkeStack({
+                project: PROJECT,
+                location: "europe-west4",
+                cluster: { mode: "create", name: "shop", nodePool: { minCount, maxCount: 6 } },
+            });
+        const before = await runProgram(stack(1), gcpMocks());
+        const after = await runProgram(stack(3), gcpMocks());
+        const pool = after.get("gcp:container/nodePool:NodePool", "cluster-pool").inputs;
+        assert.deepStrictEqual(pool.autoscaling, { minNodeCount: 3, maxNodeCount: 6 });
+        assert.deepStrictEqual(replacements(before, after), [], "no node pool replacement, no drained nodes");
+        assert.deepStrictEqual(after.ignoreChanges.get("cluster-pool"), ["initialNodeCount"]);
     });
 
     it("renders manifests instead of applying them, still granting the pull", async () => {

@@ -68,6 +68,7 @@ export function newGkeCluster(
             location,
             cluster: cluster.name,
             name: NODE_POOL,
+            // Only the pool's size at creation: the autoscaler owns the count afterwards.
             initialNodeCount: Math.max(cfg.nodePool.minCount, 1),
             autoscaling: { minNodeCount: cfg.nodePool.minCount, maxNodeCount: cfg.nodePool.maxCount },
             management: { autoRepair: true, autoUpgrade: true },
@@ -81,8 +82,10 @@ export function newGkeCluster(
                 labels: { "managed-by": "stevedore" },
             },
         },
-        // Nodes that start before their roles exist fail to report logs and metrics.
-        { ...opts, dependsOn: roles },
+        // Nodes that start before their roles exist fail to report logs and metrics. A changed
+        // initialNodeCount forces a new pool (the provider's rule), which would drain every node
+        // when minCount is raised, and its fixed name would collide on create-before-delete.
+        { ...opts, dependsOn: roles, ignoreChanges: ["initialNodeCount"] },
     );
 
     // Workloads wait for nodes: the endpoint (and so the kubeconfig) resolves after the pool exists.

@@ -17,6 +17,8 @@ export interface ProgramRun {
     get(type: string, name: string): Registered;
     /** Dependencies each resource was registered with, by resource name. */
     dependsOn: Map<string, string[]>;
+    /** The `ignoreChanges` each resource was registered with, by resource name. */
+    ignoreChanges: Map<string, string[]>;
 }
 
 /** Resolves every Output inside `value` (deeply), the way the engine would before saving outputs. */
@@ -106,7 +108,7 @@ export async function run(
     await pulumi.runtime.setMocks(mocks, "stevedore", "test", false);
     pulumi.runtime.setAllConfig(encodeConfig(config), fullKeys(secretKeys));
 
-    const dependsOn = recordDependencies();
+    const { dependsOn, ignoreChanges } = recordDependencies();
 
     // Imported here, after the mocks, because the program module loads the SDKs.
     const loaded = (entry === undefined ? await import("../../index") : await import(entry)) as { default: unknown };
@@ -122,6 +124,7 @@ export async function run(
         resources,
         refused: mocks.refused,
         dependsOn,
+        ignoreChanges,
         ofType: (type) => resources.filter((r) => r.type === type),
         get: (type, name) => {
             const found = resources.find((r) => r.type === type && r.name === name);
@@ -138,17 +141,20 @@ export async function run(
 interface RegisterRequest {
     getName(): string;
     getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
 }
 interface MonitorWithRegister {
     registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
 }
 
 /**
- * Records each resource's dependencies (explicit dependsOn and those implied by its inputs) by
- * name. The mocks API does not pass them on, so the in-process mock monitor is wrapped instead.
+ * Records each resource's dependencies (explicit dependsOn and those implied by its inputs) and
+ * its ignoreChanges by name. The mocks API does not pass them on, so the in-process mock monitor
+ * is wrapped instead.
  */
-function recordDependencies(): Map<string, string[]> {
+function recordDependencies(): Pick<ProgramRun, "dependsOn" | "ignoreChanges"> {
     const dependsOn = new Map<string, string[]>();
+    const ignoreChanges = new Map<string, string[]>();
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister | undefined;
     if (monitor === undefined) throw new Error("mocks are not installed");
     const register = monitor.registerResource.bind(monitor);
@@ -157,9 +163,10 @@ function recordDependencies(): Map<string, string[]> {
             req.getName(),
             req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
         );
+        ignoreChanges.set(req.getName(), req.getIgnorechangesList());
         return register(req, callback);
     };
-    return dependsOn;
+    return { dependsOn, ignoreChanges };
 }
 
 function record(value: unknown): Record<string, unknown> {
