@@ -42,6 +42,20 @@ function kubeconfigOf(run: Awaited<ReturnType<typeof runProgram>>): Kubeconfig {
 }
 
 describe("eks target: attach to an existing cluster", () => {
+    it("leaves the ECR read policy attached to an existing node role on destroy", async () => {
+        const run = await runProgram(eks, mocks);
+        const pull = run.get(ATTACH, "cluster-pull");
+        assert.strictEqual(pull.inputs.role, "myCluster-node-role");
+        assert.strictEqual(pull.inputs.policyArn, ECR_READ);
+        // The engine deletes (here: detaches) every resource of the stack on destroy, except those it retains.
+        const detachedOnDestroy = run.ofType(ATTACH).filter((a) => !run.retainOnDelete.has(a.name));
+        assert.deepStrictEqual(
+            detachedOnDestroy.map((a) => a.name),
+            [],
+            "the role may have had the policy before stevedore, and other workloads and stacks pull through it",
+        );
+    });
+
     it("builds a kubeconfig from the cluster lookup whose user runs `aws eks get-token`", async () => {
         const run = await runProgram(eks, mocks);
         const config = kubeconfigOf(run);

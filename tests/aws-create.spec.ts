@@ -145,6 +145,7 @@ describe("eks target: create a cluster", () => {
         assert.strictEqual(grant.inputs.role, run.get("aws:iam/role:Role", "cluster-new-roles-node").state.name);
         assert.strictEqual(grant.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
         for (const app of ["backend", "frontend"]) assert.ok(deps(run, `${app}-deploy`).includes("cluster-pull"));
+        assert.ok(!run.retainOnDelete.has("cluster-pull"), "stevedore's own node role goes on destroy, its grant too");
     });
 
     it("connects to the new cluster only once its nodes have joined", () => {

@@ -23,6 +23,8 @@ export class EksCluster extends ClusterBase<"aws"> {
     /** IAM role of the nodes, where pull grants go; undefined when attaching without `nodeRoleName`. */
     public readonly nodeRoleName: pulumi.Output<string> | undefined;
     private readonly aws: aws.Provider;
+    /** Whether the node role is stevedore's own (create mode), so its attachments are stevedore's to remove. */
+    private readonly ownsNodeRole: boolean;
     private grantCount = 0;
 
     constructor(name: string, args: ClusterArgs, target: AwsTarget, opts?: pulumi.ComponentResourceOptions) {
@@ -30,6 +32,7 @@ export class EksCluster extends ClusterBase<"aws"> {
         this.aws = target.provider;
         const { settings } = target;
         const cfg = settings.cluster;
+        this.ownsNodeRole = cfg.mode === "create";
         const identity = { region: settings.region, profile: settings.profile, roleArn: cfg.authRoleArn };
 
         let connection: pulumi.Output<EksConnection> | undefined;
@@ -108,7 +111,9 @@ export class EksCluster extends ClusterBase<"aws"> {
             new aws.iam.RolePolicyAttachment(
                 `${this.baseName}-pull${suffix}`,
                 { role: this.nodeRoleName, policyArn: access.policyArn },
-                { parent: this, provider: this.aws },
+                // An existing node role usually had this policy before stevedore (EKS's node role
+                // guide lists it), and other workloads pull through it: destroy must not detach it.
+                { parent: this, provider: this.aws, retainOnDelete: !this.ownsNodeRole },
             ),
         ];
     }

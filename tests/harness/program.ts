@@ -19,6 +19,8 @@ export interface ProgramRun {
     dependsOn: Map<string, string[]>;
     /** The `ignoreChanges` each resource was registered with, by resource name. */
     ignoreChanges: Map<string, string[]>;
+    /** Names of the resources registered with `retainOnDelete`: `pulumi destroy` leaves them in the cloud. */
+    retainOnDelete: Set<string>;
 }
 
 /** Resolves every Output inside `value` (deeply), the way the engine would before saving outputs. */
@@ -108,7 +110,7 @@ export async function run(
     await pulumi.runtime.setMocks(mocks, "stevedore", "test", false);
     pulumi.runtime.setAllConfig(encodeConfig(config), fullKeys(secretKeys));
 
-    const { dependsOn, ignoreChanges } = recordDependencies();
+    const { dependsOn, ignoreChanges, retainOnDelete } = recordDependencies();
 
     // Imported here, after the mocks, because the program module loads the SDKs.
     const loaded = (entry === undefined ? await import("../../index") : await import(entry)) as { default: unknown };
@@ -125,6 +127,7 @@ export async function run(
         refused: mocks.refused,
         dependsOn,
         ignoreChanges,
+        retainOnDelete,
         ofType: (type) => resources.filter((r) => r.type === type),
         get: (type, name) => {
             const found = resources.find((r) => r.type === type && r.name === name);
@@ -142,19 +145,21 @@ interface RegisterRequest {
     getName(): string;
     getDependenciesList(): string[];
     getIgnorechangesList(): string[];
+    getRetainondelete(): boolean;
 }
 interface MonitorWithRegister {
     registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
 }
 
 /**
- * Records each resource's dependencies (explicit dependsOn and those implied by its inputs) and
- * its ignoreChanges by name. The mocks API does not pass them on, so the in-process mock monitor
+ * Records each resource's dependencies (explicit dependsOn and those implied by its inputs), its
+ * ignoreChanges and its retainOnDelete by name. The mocks API does not pass them on, so the in-process mock monitor
  * is wrapped instead.
  */
-function recordDependencies(): Pick<ProgramRun, "dependsOn" | "ignoreChanges"> {
+function recordDependencies(): Pick<ProgramRun, "dependsOn" | "ignoreChanges" | "retainOnDelete"> {
     const dependsOn = new Map<string, string[]>();
     const ignoreChanges = new Map<string, string[]>();
+    const retainOnDelete = new Set<string>();
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister | undefined;
     if (monitor === undefined) throw new Error("mocks are not installed");
     const register = monitor.registerResource.bind(monitor);
@@ -164,9 +169,10 @@ function recordDependencies(): Pick<ProgramRun, "dependsOn" | "ignoreChanges"> {
             req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
         );
         ignoreChanges.set(req.getName(), req.getIgnorechangesList());
+        if (req.getRetainondelete()) retainOnDelete.add(req.getName());
         return register(req, callback);
     };
-    return { dependsOn, ignoreChanges };
+    return { dependsOn, ignoreChanges, retainOnDelete };
 }
 
 function record(value: unknown): Record<string, unknown> {
