@@ -201,6 +201,19 @@ describe("gke target: cluster", () => {
         assert.ok(run.dependsOn.get("cluster-registry-reader")?.includes("registry-repo"));
     });
 
+    it("a destroy of one stack leaves the reader binding another stack on the same repository and account relies on", async () => {
+        const shared = { ...existing, registry: { mode: "existing", name: "containers" } };
+        const stackA = await runProgram(gkeStack(shared), gcpMocks());
+        const stackB = await runProgram(gkeStack(shared), gcpMocks());
+        const binding = (r: { inputs: Record<string, unknown> }) =>
+            JSON.stringify([r.inputs.repository, r.inputs.role, r.inputs.member]);
+        // The provider's delete removes the member from the role, so every stack holding it loses it.
+        const removedByDestroyOfA = stackA.ofType(IAM_MEMBER).filter((m) => !stackA.retainOnDelete.has(m.name));
+        const heldByB = new Set(stackB.ofType(IAM_MEMBER).map(binding));
+        assert.strictEqual(heldByB.size, 1);
+        assert.deepStrictEqual(removedByDestroyOfA.filter((m) => heldByB.has(binding(m))).map(binding), []);
+    });
+
     it("makes every Deployment wait for the IAM grant", async () => {
         const run = await runProgram(gkeStack(existing), gcpMocks());
         for (const app of ["backend", "frontend"]) {

@@ -83,7 +83,10 @@ export class GkeCluster extends ClusterBase<"gcp"> {
                 role: access.role,
                 member: pulumi.interpolate`serviceAccount:${this.nodeServiceAccount}`,
             },
-            { parent: this, provider: this.gcp },
+            // A member is one (repository, role, account) binding, whoever added it: another stack on the
+            // repository, or every VM on the Compute Engine default account, may rely on it. Destroy
+            // leaves it; a repository stevedore created takes its bindings with it when deleted.
+            { parent: this, provider: this.gcp, retainOnDelete: true },
         );
         return [member];
     }
