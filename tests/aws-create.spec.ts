@@ -204,3 +204,47 @@ describe("eks target: create a cluster", () => {
         assert.deepStrictEqual(nodes.scalingConfig, { minSize: 2, desiredSize: 3, maxSize: 6 });
     });
 });
+
+describe("eks target: create a cluster with cluster.authRoleArn", () => {
+    const role = `arn:aws:iam::${ACCOUNT}:role/eks-deployer`;
+
+    /**
+     * EKS's authorizer in authenticationMode API: a principal may call the Kubernetes API if it
+     * created the cluster (bootstrapClusterCreatorAdminPermissions) or has an access entry with an
+     * access policy associated.
+     */
+    function authorized(run: ProgramRun, principal: string | undefined): boolean {
+        const bootstrap = run.get(EKS, "cluster-new-eks").inputs.accessConfig as Record<string, unknown>;
+        if (principal === undefined) return bootstrap.bootstrapClusterCreatorAdminPermissions === true;
+        const entry = run.ofType("aws:eks/accessEntry:AccessEntry").some((e) => e.inputs.principalArn === principal);
+        const policy = run
+            .ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+            .some((a) => a.inputs.principalArn === principal);
+        return entry && policy;
+    }
+
+    it("gives the role the kubeconfig assumes a cluster-admin access entry, and connects only after it", async () => {
+        const run = await runProgram(createStack({ authRoleArn: role }), awsMocks());
+        const kubeconfig = JSON.parse(
+            String(unsecret(run.get("pulumi:providers:kubernetes", "cluster-k8s").inputs.kubeconfig)),
+        ) as { users: { user: { exec: { args: string[] } } }[] };
+        const args = kubeconfig.users[0].user.exec.args;
+        const assumed = args[args.indexOf("--role-arn") + 1];
+        assert.strictEqual(assumed, role);
+        assert.ok(authorized(run, assumed), `${assumed} has no access entry: every Kubernetes call is Unauthorized`);
+        const association = run.get(
+            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+            "cluster-new-auth-role-admin",
+        ).inputs;
+        assert.strictEqual(association.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+        assert.deepStrictEqual(association.accessScope, { type: "cluster" });
+        assert.strictEqual(association.clusterName, "shop");
+        assert.ok(deps(run, "cluster-k8s").includes("cluster-new-auth-role-admin"));
+    });
+
+    it("makes no access entry without authRoleArn: the creator's bootstrap entry is the one used", async () => {
+        const run = await runProgram(createStack(), awsMocks());
+        assert.deepStrictEqual(run.ofType("aws:eks/accessEntry:AccessEntry"), []);
+        assert.ok(authorized(run, undefined));
+    });
+});

@@ -56,9 +56,9 @@ export class EksCluster extends ClusterBase<"aws"> {
             this.clusterName = created.clusterName;
             this.nodeRoleName = created.nodeRoleName;
             if (args.renderDir === undefined) {
-                // Reading the node group's status makes every Kubernetes object wait until nodes have joined.
+                // Reading `ready` makes every Kubernetes object wait for the nodes and for authRoleArn's access.
                 connection = pulumi
-                    .all([created.clusterName, created.endpoint, created.certificateAuthority, created.nodeGroupStatus])
+                    .all([created.clusterName, created.endpoint, created.certificateAuthority, created.ready])
                     .apply(([clusterName, endpoint, certificateAuthority]) => ({
                         ...identity,
                         clusterName,

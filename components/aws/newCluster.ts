@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { adminAccess } from "./adminAccess";
 import { EksNetwork } from "./network";
 import { EksRoles } from "./roles";
 import { ClusterSettings } from "./settings";
@@ -26,8 +27,11 @@ export class NewEksCluster extends pulumi.ComponentResource {
     public readonly certificateAuthority: pulumi.Output<string>;
     /** Name of the nodes' IAM role. */
     public readonly nodeRoleName: pulumi.Output<string>;
-    /** Status of the node group; known once its nodes have joined, so readers of it wait for nodes. */
-    public readonly nodeGroupStatus: pulumi.Output<string>;
+    /**
+     * Known once the nodes have joined and `authRoleArn` (when set) is cluster admin, so readers of
+     * it (the kubeconfig) wait for both.
+     */
+    public readonly ready: pulumi.Output<string>;
 
     constructor(name: string, args: NewEksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:aws:NewCluster", name, {}, opts);
@@ -82,7 +86,15 @@ export class NewEksCluster extends pulumi.ComponentResource {
         this.endpoint = cluster.endpoint;
         this.certificateAuthority = cluster.certificateAuthority.data;
         this.nodeRoleName = roles.nodeRoleName;
-        this.nodeGroupStatus = nodeGroup.status;
+        const access =
+            settings.authRoleArn === undefined
+                ? undefined
+                : adminAccess(
+                      `${name}-auth-role`,
+                      { clusterName: cluster.name, principalArn: settings.authRoleArn, partition: args.partition },
+                      childOpts,
+                  );
+        this.ready = pulumi.all([nodeGroup.status, access?.id]).apply(([status]) => status);
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,
