@@ -176,6 +176,32 @@ describe("gke target: config errors", () => {
         );
     });
 
+    it("checks the node account id and the network of a created cluster, and refuses them for an existing one", async () => {
+        const message = await rejected({
+            ...base,
+            cluster: {
+                mode: "create",
+                nodeServiceAccountId: "Nodes_EU",
+                network: "My VPC",
+                subnetwork: "projects/x/y",
+            },
+        });
+        assert.match(
+            message,
+            /stevedore:gcp\.cluster\.nodeServiceAccountId = "Nodes_EU": must be a service account id: 6-30 characters/,
+        );
+        assert.match(message, /stevedore:gcp\.cluster\.network = "My VPC": must be a network or subnetwork name/);
+        assert.match(
+            message,
+            /stevedore:gcp\.cluster\.subnetwork = "projects\/x\/y": must be a network or subnetwork name/,
+        );
+        const existing = await rejected({ ...base, cluster: { name: "shop-prod", network: "shared-vpc" } });
+        assert.match(
+            existing,
+            /stevedore:gcp\.cluster\.network = "shared-vpc": applies only when mode is "create"; stevedore does not change an existing cluster/,
+        );
+    });
+
     it("names unknown keys and lists the allowed ones", async () => {
         const message = await rejected({
             ...base,

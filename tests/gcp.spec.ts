@@ -214,6 +214,35 @@ describe("gke target: cluster", () => {
         assert.deepStrictEqual(removedByDestroyOfA.filter((m) => heldByB.has(binding(m))).map(binding), []);
     });
 
+    it("grants every distinct node pool's account, not only the first pool's, and Deployments wait for all", async () => {
+        const poolB = `pool-b@${PROJECT}.iam.gserviceaccount.com`;
+        const computeDefault = `${PROJECT_NUMBER}-compute@developer.gserviceaccount.com`;
+        const run = await runProgram(
+            gkeStack(existing),
+            gcpMocks({ poolAccounts: [EXISTING_NODE_SA, poolB, EXISTING_NODE_SA, "default", poolB] }),
+        );
+        const members = run.ofType(IAM_MEMBER);
+        assert.deepStrictEqual(
+            members.map((m) => m.inputs.member).sort(),
+            [computeDefault, EXISTING_NODE_SA, poolB].map((sa) => `serviceAccount:${sa}`).sort(),
+        );
+        // The first pool's grant keeps its name (and so its URN in existing stacks).
+        assert.strictEqual(
+            run.get(IAM_MEMBER, "cluster-registry-reader").inputs.member,
+            `serviceAccount:${EXISTING_NODE_SA}`,
+        );
+        const others = members.filter((m) => m.name !== "cluster-registry-reader").map((m) => m.name);
+        assert.strictEqual(others.length, 2);
+        for (const other of others) {
+            assert.match(other, /^cluster-registry-reader-[0-9a-f]{8}$/);
+            assert.ok(
+                run.dependsOn.get("cluster-registry-reader")?.includes(other),
+                `the first grant waits for ${other}`,
+            );
+        }
+        assert.ok(run.dependsOn.get("backend-deploy")?.includes("cluster-registry-reader"));
+    });
+
     it("makes every Deployment wait for the IAM grant", async () => {
         const run = await runProgram(gkeStack(existing), gcpMocks());
         for (const app of ["backend", "frontend"]) {
@@ -347,6 +376,47 @@ describe("gke target: cluster", () => {
         assert.deepStrictEqual(pool.autoscaling, { minNodeCount: 3, maxNodeCount: 6 });
         assert.deepStrictEqual(replacements(before, after), [], "no node pool replacement, no drained nodes");
         assert.deepStrictEqual(after.ignoreChanges.get("cluster-pool"), ["initialNodeCount"]);
+    });
+
+    it("builds the temporary default pool as the stack's node account, not the Compute Engine default one", async () => {
+        const run = await runProgram(gkeStack(created), gcpMocks());
+        const gke = run.get("gcp:container/cluster:Cluster", "cluster-gke").inputs;
+        assert.deepStrictEqual(gke.nodeConfig, {
+            serviceAccount: CREATED_NODE_SA,
+            oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+        });
+        assert.strictEqual(gke.removeDefaultNodePool, true);
+        assert.deepStrictEqual([gke.network, gke.subnetwork], [undefined, undefined], "unset: GKE's default network");
+        assert.ok(run.dependsOn.get("cluster-gke")?.includes("cluster-nodes-defaultNodeServiceAccount"));
+    });
+
+    it("keeps a cluster created before the default pool's account was set: no replacement", async () => {
+        const before = await runProgram(gkeStack(created), gcpMocks());
+        const gke = before.get("gcp:container/cluster:Cluster", "cluster-gke");
+        // What an earlier stevedore registered: no nodeConfig on the cluster.
+        gke.inputs = Object.fromEntries(Object.entries(gke.inputs).filter(([key]) => key !== "nodeConfig"));
+        const after = await runProgram(gkeStack(created), gcpMocks());
+        assert.deepStrictEqual(replacements(before, after), []);
+    });
+
+    it("creates the cluster in a given network and subnetwork, with a node account id of its own", async () => {
+        const cluster = {
+            ...created.cluster,
+            network: "shared-vpc",
+            subnetwork: `projects/${PROJECT}/regions/europe-west4/subnetworks/gke-eu`,
+            nodeServiceAccountId: "gitops-eu-nodes",
+        };
+        const run = await runProgram(gkeStack({ ...created, cluster }), gcpMocks());
+        const gke = run.get("gcp:container/cluster:Cluster", "cluster-gke").inputs;
+        assert.deepStrictEqual([gke.network, gke.subnetwork], [cluster.network, cluster.subnetwork]);
+        assert.strictEqual(
+            run.get("gcp:serviceaccount/account:Account", "cluster-nodes").inputs.accountId,
+            "gitops-eu-nodes",
+        );
+        assert.strictEqual(
+            run.get(IAM_MEMBER, "cluster-registry-reader").inputs.member,
+            `serviceAccount:gitops-eu-nodes@${PROJECT}.iam.gserviceaccount.com`,
+        );
     });
 
     it("renders manifests instead of applying them, still granting the pull", async () => {

@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -22,6 +23,7 @@ export class GkeCluster extends ClusterBase<"gcp"> {
     public readonly nodeServiceAccount: pulumi.Output<string>;
     /** Kubeconfig for the cluster (secret); its user authenticates with `gke-gcloud-auth-plugin`. */
     public readonly kubeconfig: pulumi.Output<string>;
+    private readonly otherNodeServiceAccounts: pulumi.Output<string[]>;
     private readonly gcp: gcp.Provider;
     private grantCount = 0;
 
@@ -37,6 +39,7 @@ export class GkeCluster extends ClusterBase<"gcp"> {
 
         this.clusterName = connection.name;
         this.nodeServiceAccount = connection.nodeServiceAccount;
+        this.otherNodeServiceAccounts = connection.otherNodeServiceAccounts ?? pulumi.output([]);
         this.kubeconfig = pulumi.secret(
             pulumi
                 .all([connection.name, connection.endpoint, connection.caCertificate])
@@ -71,23 +74,40 @@ export class GkeCluster extends ClusterBase<"gcp"> {
         );
     }
 
-    /** Makes the nodes' service account a reader of the one repository the registry uses. */
+    /**
+     * Makes the nodes' service accounts readers of the one repository the registry uses: the first
+     * pool's under the grant's original name, every other pool's distinct account under a name
+     * from its email (so pool order never renames one).
+     */
     protected override grantIam(access: IamPullOf<"gcp">): pulumi.Resource[] {
         const suffix = this.grantCount++ === 0 ? "" : `-${this.grantCount}`;
-        const member = new gcp.artifactregistry.RepositoryIamMember(
-            `${this.baseName}-registry-reader${suffix}`,
-            {
-                project: access.project,
-                location: access.location,
-                repository: access.repositoryId,
-                role: access.role,
-                member: pulumi.interpolate`serviceAccount:${this.nodeServiceAccount}`,
-            },
-            // A member is one (repository, role, account) binding, whoever added it: another stack on the
-            // repository, or every VM on the Compute Engine default account, may rely on it. Destroy
-            // leaves it; a repository stevedore created takes its bindings with it when deleted.
-            { parent: this, provider: this.gcp, retainOnDelete: true },
+        const base = `${this.baseName}-registry-reader${suffix}`;
+        const reader = (name: string, account: pulumi.Input<string>) =>
+            new gcp.artifactregistry.RepositoryIamMember(
+                name,
+                {
+                    project: access.project,
+                    location: access.location,
+                    repository: access.repositoryId,
+                    role: access.role,
+                    member: pulumi.interpolate`serviceAccount:${account}`,
+                },
+                // A member is one (repository, role, account) binding, whoever added it: another stack on the
+                // repository, or every VM on the Compute Engine default account, may rely on it. Destroy
+                // leaves it; a repository stevedore created takes its bindings with it when deleted.
+                { parent: this, provider: this.gcp, retainOnDelete: true },
+            );
+        // The other accounts are only known from the cluster lookup (known at preview too). The first
+        // member waits for theirs, so whatever waits for it (every Deployment) waits for them all.
+        const others = this.otherNodeServiceAccounts.apply((accounts) =>
+            pulumi.all(accounts.map((a) => reader(`${base}-${accountKey(a)}`, a).id)),
         );
-        return [member];
+        const first = pulumi.all([this.nodeServiceAccount, others]).apply(([account]) => account);
+        return [reader(base, first)];
     }
+}
+
+/** A short, stable key for a service account's email, for resource names. */
+function accountKey(email: string): string {
+    return crypto.createHash("sha256").update(email).digest("hex").slice(0, 8);
 }

@@ -14,7 +14,12 @@ function reportedNodeServiceAccount(c: ClusterInfo): string {
     return standard || autopilot || "default";
 }
 
-/** Looks up an existing GKE cluster and the service account its nodes pull images as. */
+/** The account each node pool runs as (`default` for the Compute Engine default account). */
+function poolServiceAccounts(c: ClusterInfo): string[] {
+    return c.nodePools.map((p) => p.nodeConfigs[0]?.serviceAccount || "default");
+}
+
+/** Looks up an existing GKE cluster and the service accounts its nodes pull images as. */
 export function existingGkeCluster(
     project: string,
     location: string,
@@ -34,17 +39,26 @@ export function existingGkeCluster(
     });
 
     const configured = cfg.nodeServiceAccount;
+    let defaultAccount: pulumi.Output<string> | undefined;
+    const computeDefault = () =>
+        (defaultAccount ??= gcp.organizations
+            .getProjectOutput({ projectId: project }, opts)
+            .number.apply((n) => `${n}-compute@developer.gserviceaccount.com`));
+    // `default` means the Compute Engine default account, named after the project number.
+    const resolve = (account: string) => (account === "default" ? computeDefault() : pulumi.output(account));
     const nodeServiceAccount =
         configured !== undefined
             ? info.apply(() => configured)
-            : info.apply((c) => {
-                  const reported = reportedNodeServiceAccount(c);
-                  if (reported !== "default") return pulumi.output(reported);
-                  // Nodes on the Compute Engine default account: it is named after the project number.
-                  return gcp.organizations
-                      .getProjectOutput({ projectId: project }, opts)
-                      .number.apply((n) => `${n}-compute@developer.gserviceaccount.com`);
-              });
+            : info.apply((c) => resolve(reportedNodeServiceAccount(c)));
+    // The cluster's nodeConfig is only its first pool's: every pool may run as an account of its own.
+    const otherNodeServiceAccounts =
+        configured !== undefined
+            ? pulumi.output<string[]>([])
+            : info.apply((c) =>
+                  pulumi
+                      .all([nodeServiceAccount, ...poolServiceAccounts(c).map(resolve)])
+                      .apply(([first, ...pools]) => [...new Set(pools)].filter((a) => a !== first)),
+              );
 
     return {
         project,
@@ -53,5 +67,6 @@ export function existingGkeCluster(
         endpoint: info.endpoint,
         caCertificate: info.apply((c) => c.masterAuths[0]?.clusterCaCertificate ?? ""),
         nodeServiceAccount,
+        otherNodeServiceAccounts,
     };
 }

@@ -10,6 +10,8 @@ export interface GkeConnection {
     caCertificate: pulumi.Output<string>;
     /** Email of the service account the nodes (and so the kubelet's image pulls) run as. */
     nodeServiceAccount: pulumi.Output<string>;
+    /** Accounts other node pools run as, each granted too; none for a created cluster (one pool). */
+    otherNodeServiceAccounts?: pulumi.Output<string[]>;
 }
 
 /** Where a Docker repository lives; each field resolves only once the repository exists (or was found). */

@@ -53,6 +53,23 @@ export const serviceAccountEmail = z.string().regex(/^[a-z0-9][a-z0-9-]{4,61}@[a
     message: "must be a service account email such as gke-nodes@my-project.iam.gserviceaccount.com",
 });
 
+/** Service account ids: 6-30 characters, lowercase letters, digits and '-', starting with a letter. */
+export const serviceAccountId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+    message:
+        "must be a service account id: 6-30 characters, lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+});
+
+/** A VPC network or subnetwork: a name (`shared-vpc`) or a resource path (`projects/<p>/regions/<r>/subnetworks/<s>`). */
+export const networkRef = z
+    .string()
+    .regex(
+        /^([a-z]([-a-z0-9]{0,61}[a-z0-9])?|projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/(global|regions\/[a-z]+-[a-z]+[0-9]+)\/(networks|subnetworks)\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?)$/,
+        {
+            message:
+                "must be a network or subnetwork name such as shared-vpc, or a path such as projects/<project>/regions/<region>/subnetworks/<name>",
+        },
+    );
+
 /** Compute Engine machine types such as `e2-standard-2` or `n2d-highmem-4`. */
 export const machineType = z.string().regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, {
     message: "must be a Compute Engine machine type such as e2-standard-2",

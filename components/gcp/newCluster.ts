@@ -1,7 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GkeConnection } from "./handles";
-import { nodeServiceAccountId } from "./names";
 import { CreateClusterSettings } from "./settings";
 
 /**
@@ -28,7 +27,7 @@ export function newGkeCluster(
         `${name}-nodes`,
         {
             project,
-            accountId: nodeServiceAccountId(cfg.name),
+            accountId: cfg.nodeServiceAccountId,
             displayName: `Nodes of GKE cluster ${cfg.name} (stevedore)`,
         },
         opts,
@@ -49,16 +48,25 @@ export function newGkeCluster(
             project,
             location,
             name: cfg.name,
-            // The default pool would run as the Compute Engine default account; ours replaces it.
+            // GKE builds a temporary default pool before removing it; it runs as our node account, not
+            // the Compute Engine default one, which hardened projects often delete.
             removeDefaultNodePool: true,
             initialNodeCount: 1,
+            nodeConfig: {
+                serviceAccount: account.email,
+                oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+            },
+            network: cfg.network,
+            subnetwork: cfg.subnetwork,
             releaseChannel: { channel: cfg.releaseChannel },
             networkingMode: "VPC_NATIVE",
             workloadIdentityConfig: cfg.workloadIdentity ? { workloadPool: `${project}.svc.id.goog` } : undefined,
             deletionProtection: cfg.deletionProtection,
             resourceLabels: { "managed-by": "stevedore" },
         },
-        opts,
+        // nodeConfig describes only the removed default pool, and a change to it forces a new cluster:
+        // clusters created before it was set keep theirs.
+        { ...opts, dependsOn: roles, ignoreChanges: ["nodeConfig"] },
     );
 
     const pool = new gcp.container.NodePool(

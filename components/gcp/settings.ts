@@ -3,10 +3,13 @@ import {
     clusterName,
     location,
     machineType,
+    networkRef,
+    nodeServiceAccountId,
     projectId,
     registryLocation,
     repositoryId,
     serviceAccountEmail,
+    serviceAccountId,
 } from "./names";
 
 /** Defaults of the `create` modes, applied after validation so that setting them in `existing` mode is an error. */
@@ -76,7 +79,15 @@ const nodePool = z
             ctx.addIssue({ code: "custom", path: ["minCount"], message: `must be <= maxCount (${p.maxCount})` });
     });
 
-const createOnly = ["releaseChannel", "nodePool", "workloadIdentity", "deletionProtection"] as const;
+const createOnly = [
+    "releaseChannel",
+    "nodePool",
+    "workloadIdentity",
+    "deletionProtection",
+    "nodeServiceAccountId",
+    "network",
+    "subnetwork",
+] as const;
 
 const cluster = z
     .strictObject({
@@ -91,6 +102,11 @@ const cluster = z
         deletionProtection: z.boolean().optional(),
         /** Node service account of an existing cluster, when its nodes do not all use the one the cluster reports. */
         nodeServiceAccount: serviceAccountEmail.optional(),
+        /** Id of the created cluster's node account; ids are per project, so a second region needs its own. */
+        nodeServiceAccountId: serviceAccountId.optional(),
+        /** VPC network and subnetwork of a created cluster; unset, GKE uses the project's `default` network. */
+        network: networkRef.optional(),
+        subnetwork: networkRef.optional(),
     })
     .superRefine((c, ctx) => {
         if (c.mode === "existing") {
@@ -130,6 +146,9 @@ const cluster = z
                   },
                   workloadIdentity: c.workloadIdentity ?? true,
                   deletionProtection: c.deletionProtection ?? true,
+                  nodeServiceAccountId: c.nodeServiceAccountId ?? nodeServiceAccountId(c.name ?? DEFAULTS.cluster),
+                  network: c.network,
+                  subnetwork: c.subnetwork,
               },
     );
 

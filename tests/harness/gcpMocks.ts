@@ -37,6 +37,8 @@ export interface GcpMockOptions {
     autopilot?: boolean;
     /** Format of the existing repository the lookup finds. */
     repositoryFormat?: string;
+    /** Service account of each node pool of the existing cluster (`default`: Compute Engine default); one pool on `existingNodeSa` unless set. */
+    poolAccounts?: string[];
 }
 
 const str = (v: unknown): string => String(v);
@@ -139,6 +141,12 @@ export function gcpMocks(options: GcpMockOptions = {}): MockOptions {
                           },
                       ]
                     : [{ enabled: false, autoProvisioningDefaults: [] }],
+                nodePools: options.autopilot
+                    ? []
+                    : (options.poolAccounts ?? [options.existingNodeSa ?? EXISTING_NODE_SA]).map((sa, i) => ({
+                          name: i === 0 ? "default-pool" : `pool-${i}`,
+                          nodeConfigs: [{ serviceAccount: sa, machineType: "e2-standard-4" }],
+                      })),
                 enableAutopilot: options.autopilot ?? false,
             }),
         },

@@ -5,6 +5,15 @@ import { ProgramRun } from "./program";
  * a new resource" / "will force recreation" in the providers' own .d.ts docs), by type token.
  */
 export const FORCE_NEW: Record<string, string[]> = {
+    "gcp:container/cluster:Cluster": [
+        "project",
+        "location",
+        "name",
+        "network",
+        "subnetwork",
+        "nodeConfig",
+        "initialNodeCount",
+    ],
     "gcp:container/nodePool:NodePool": ["project", "location", "cluster", "name", "namePrefix", "initialNodeCount"],
 };
 
