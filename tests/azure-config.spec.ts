@@ -87,9 +87,13 @@ describe("aks target: config", () => {
             aksStack({
                 location: "westeurope",
                 resourceGroup: { name: "rg-shop" },
-                registry: { mode: "existing", sku: "Premium" },
+                registry: { mode: "existing", sku: "Premium", armAudienceTokens: false },
                 cluster: { name: "aks-shop", kubernetesVersion: "1.33", nodePool: { minCount: 2 } },
             }),
+        );
+        assert.match(
+            message,
+            /stevedore:azure\.registry\.armAudienceTokens = false: applies only when mode is "create"; stevedore does not change an existing registry \(az acr config authentication-as-arm does\)/,
         );
         assert.match(
             message,

@@ -1,7 +1,8 @@
 import * as assert from "assert";
+import { exchangeForRefreshToken } from "../components/azure/credentials/acrTokenExchange";
 import { defaultRegistryName } from "../components/azure/names";
 import {
-    AAD_TOKEN,
+    ACR_AAD_TOKEN,
     ACR_REFRESH_TOKEN,
     aksStack,
     azureMocks,
@@ -122,7 +123,7 @@ describe("aks target: registry", () => {
             {
                 url: `https://${server}/oauth2/exchange`,
                 method: "POST",
-                form: { grant_type: "access_token", service: server, tenant: TENANT, access_token: AAD_TOKEN },
+                form: { grant_type: "access_token", service: server, tenant: TENANT, access_token: ACR_AAD_TOKEN },
             },
         ]);
         for (const app of ["backend", "frontend"]) {
@@ -199,6 +200,52 @@ describe("aks target: registry", () => {
         assert.match(
             error.message,
             /shopacr01\.azurecr\.io refused to exchange this Azure login for a registry token \(HTTP 401: .*UNAUTHORIZED/,
+        );
+    });
+
+    it("exchanges an ACR-audience token, which a registry with authentication-as-arm disabled accepts", async () => {
+        exchange.restore();
+        exchange = stubAcrExchange({ acrAudienceOnly: true });
+        const mocks = azureMocks();
+        const run = await runProgram(withRegistry({ name: "shopacr01" }), mocks);
+        assert.deepStrictEqual(mocks.invoked.get("authorization:getClientToken"), [
+            { endpoint: "https://containerregistry.azure.net" },
+        ]);
+        assert.strictEqual(
+            (unsecret(run.get(IMAGE, "backend-image").inputs.registry) as Record<string, string>).password,
+            ACR_REFRESH_TOKEN,
+        );
+    });
+
+    it("sets the created registry's authentication-as-arm policy only when registry.armAudienceTokens says so", async () => {
+        const policies = async (registry: Record<string, unknown>) =>
+            (await runProgram(withRegistry(registry), azureMocks())).get(ACR, "registry-acr").inputs.policies;
+        assert.deepStrictEqual(await policies({ armAudienceTokens: false }), {
+            azureADAuthenticationAsArmPolicy: { status: "disabled" },
+        });
+        assert.deepStrictEqual(await policies({ armAudienceTokens: true }), {
+            azureADAuthenticationAsArmPolicy: { status: "enabled" },
+        });
+        assert.strictEqual(await policies({}), undefined, "a registry made before the key existed sees no change");
+    });
+
+    it("fails with the registry's name, not a SyntaxError, when the exchange answers something that is not JSON", async () => {
+        exchange.restore();
+        exchange = stubAcrExchange({ body: "<html><body>Access denied by proxy</body></html>" });
+        const { error } = await runFailing(withRegistry({ name: "shopacr01" }), azureMocks());
+        assert.notStrictEqual(error.name, "SyntaxError");
+        assert.match(
+            error.message,
+            /shopacr01\.azurecr\.io answered the token exchange \(HTTP 200\) without a refresh_token: "<html><body>Access denied by proxy/,
+        );
+    });
+
+    it("gives up on an exchange that never answers, naming the registry and the wait", async () => {
+        exchange.restore();
+        exchange = stubAcrExchange({ hang: true });
+        await assert.rejects(
+            exchangeForRefreshToken("shopacr01.azurecr.io", TENANT, ACR_AAD_TOKEN, undefined, 50),
+            /shopacr01\.azurecr\.io: the registry token exchange \(https:\/\/shopacr01\.azurecr\.io\/oauth2\/exchange\) failed: no answer within 0\.05 s/,
         );
     });
 });

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { inlineKubeconfig, validCase, VARIANTS } from "./harness/arbitraries";
 import { ECR_PASSWORD } from "./harness/awsMocks";
-import { AAD_TOKEN, ACR_REFRESH_TOKEN, stubAcrExchange } from "./harness/azureMocks";
+import { AAD_TOKEN, ACR_AAD_TOKEN, ACR_REFRESH_TOKEN, stubAcrExchange } from "./harness/azureMocks";
 import { ACCESS_TOKEN } from "./harness/gcpMocks";
 import { found, plainSecrets } from "./harness/leaks";
 import { RecordingMocks, Registered } from "./harness/mocks";
@@ -15,6 +15,7 @@ import { mocksFor } from "./harness/verdicts";
 const CLOUD_TOKENS = {
     "ECR token": ECR_PASSWORD,
     "Entra token": AAD_TOKEN,
+    "Entra token (ACR audience)": ACR_AAD_TOKEN,
     "ACR refresh token": ACR_REFRESH_TOKEN,
     "GCP access token": ACCESS_TOKEN,
     "AKS kubeconfig token": "7f3c0b9e2d4a61f8c5e7b3a9d0f2c4e6",

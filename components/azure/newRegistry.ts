@@ -23,6 +23,15 @@ export function newAcr(
             location: cfg.location,
             sku: { name: cfg.sku },
             adminUserEnabled: false,
+            // Only when set, so a registry made before the key existed sees no change.
+            policies:
+                cfg.armAudienceTokens === undefined
+                    ? undefined
+                    : {
+                          azureADAuthenticationAsArmPolicy: {
+                              status: cfg.armAudienceTokens ? "enabled" : "disabled",
+                          },
+                      },
             tags: TAGS,
         },
         { parent },

@@ -18,6 +18,11 @@ const registry = z.strictObject({
     sku: z.enum(SKUS).optional(),
     /** Give the identity running `pulumi up` AcrPush on this registry (turn off if it already holds push rights). */
     grantPushToDeployer: z.boolean().default(true),
+    /**
+     * Whether a created registry accepts ARM-audience Entra tokens (`authentication-as-arm`). `false`
+     * satisfies Azure Policy 42781ec6 (Landing Zone guardrails); unset, the registry keeps Azure's default.
+     */
+    armAudienceTokens: z.boolean().optional(),
 });
 
 const nodePool = z
@@ -72,6 +77,7 @@ export type RegistrySettings =
           resourceGroup: GroupRef;
           location: string;
           grantPushToDeployer: boolean;
+          armAudienceTokens?: boolean;
       }
     | { mode: "existing"; name: string; resourceGroup: GroupRef; grantPushToDeployer: boolean };
 
@@ -111,6 +117,14 @@ function resolve(s: Raw, ctx: Ctx): AzureSettings {
             issue(["registry", "name"], 'is required when mode is "existing" (the ACR name, e.g. contosoacr)');
         if (r.sku !== undefined)
             issue(["registry", "sku"], onlyWhen("create", "stevedore does not change an existing registry's SKU"));
+        if (r.armAudienceTokens !== undefined)
+            issue(
+                ["registry", "armAudienceTokens"],
+                onlyWhen(
+                    "create",
+                    "stevedore does not change an existing registry (az acr config authentication-as-arm does)",
+                ),
+            );
     } else if (r.resourceGroup !== undefined) {
         issue(["registry", "resourceGroup"], onlyWhen("existing", "a created registry goes to resourceGroup.name"));
     }
@@ -190,6 +204,7 @@ function resolveRegistry(
                   resourceGroup: shared,
                   location: loc,
                   grantPushToDeployer,
+                  armAudienceTokens: r.armAudienceTokens,
               };
     }
     const group = r.resourceGroup === undefined ? shared : { name: r.resourceGroup };

@@ -14,6 +14,9 @@ export const CREATED_KUBELET_OID = "71c5e0a9-d3b8-4a26-9f4e-b2a8c6d1e057";
 /** A Microsoft Entra access token for ARM, as `getClientToken` returns it (a JWT). */
 export const AAD_TOKEN =
     "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsIng1dCI6Ik1HTHFqOThWTkxvWGFGZnBKQ0JwZ0I0SmFLcyJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyJ9.c2lnbmF0dXJl";
+/** A Microsoft Entra access token for the ACR audience (`getClientToken` with that endpoint). */
+export const ACR_AAD_TOKEN =
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsIng1dCI6Ik1HTHFqOThWTkxvWGFGZnBKQ0JwZ0I0SmFLcyJ9.eyJhdWQiOiJodHRwczovL2NvbnRhaW5lcnJlZ2lzdHJ5LmF6dXJlLm5ldCJ9.c2lnbmF0dXJl";
 /** The ACR refresh token `/oauth2/exchange` returns for it. */
 export const ACR_REFRESH_TOKEN =
     "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJqdGkiOiJhY3ItcmVmcmVzaCIsImdyYW50X3R5cGUiOiJyZWZyZXNoX3Rva2VuIn0.YWNyLXNpZw";
@@ -166,7 +169,10 @@ export function azureMocks(
             subscriptionId: options.subscription ?? SUBSCRIPTION,
             tenantId: TENANT,
         })),
-        answer("authorization:getClientToken", () => ({ token: AAD_TOKEN })),
+        // Like the provider: an ARM-audience token unless another endpoint is asked for.
+        answer("authorization:getClientToken", (inputs) => ({
+            token: inputs.endpoint === "https://containerregistry.azure.net" ? ACR_AAD_TOKEN : AAD_TOKEN,
+        })),
         answer("containerregistry:getRegistry", (inputs) => {
             const registry = str(inputs.registryName);
             return {
@@ -209,26 +215,78 @@ export interface ExchangeRequest {
     form: Record<string, string>;
 }
 
+/** The `aud` claim of a JWT, or "" when it has none. */
+function audience(jwt: string): string {
+    const payload = jwt.split(".")[1] ?? "";
+    try {
+        const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { aud?: unknown };
+        return typeof claims.aud === "string" ? claims.aud : "";
+    } catch {
+        return "";
+    }
+}
+
+export interface ExchangeStubOptions {
+    /** HTTP status of every answer (200: a refresh token). */
+    status?: number;
+    /** The registry has `authentication-as-arm` disabled: ARM-audience tokens are refused, as ACR does. */
+    acrAudienceOnly?: boolean;
+    /** The raw body of a 200 answer, e.g. a proxy's HTML page. */
+    body?: string;
+    /** Never answers, until the request's signal aborts it. */
+    hang?: boolean;
+}
+
 /**
  * Replaces `fetch` with ACR's token exchange endpoint: it records each request and answers with a
  * refresh token (or with `status` and an ACR error body). Call `restore` when the test ends.
  */
-export function stubAcrExchange(status = 200): { requests: ExchangeRequest[]; restore: () => void } {
+export function stubAcrExchange(options: number | ExchangeStubOptions = {}): {
+    requests: ExchangeRequest[];
+    restore: () => void;
+} {
+    const {
+        status = 200,
+        acrAudienceOnly = false,
+        body,
+        hang = false,
+    } = typeof options === "number" ? { status: options } : options;
     const original = globalThis.fetch;
     const requests: ExchangeRequest[] = [];
+    const json = (value: unknown, code: number) =>
+        Promise.resolve(
+            new Response(JSON.stringify(value), { status: code, headers: { "Content-Type": "application/json" } }),
+        );
     globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
         const url = input instanceof Request ? input.url : input.toString();
-        const body = typeof init?.body === "string" ? init.body : "";
-        requests.push({ url, method: init?.method ?? "GET", form: Object.fromEntries(new URLSearchParams(body)) });
+        const sent = typeof init?.body === "string" ? init.body : "";
+        const form = Object.fromEntries(new URLSearchParams(sent));
+        requests.push({ url, method: init?.method ?? "GET", form });
+        if (hang)
+            return new Promise((_, reject) =>
+                init?.signal?.addEventListener("abort", () => {
+                    const reason: unknown = init.signal?.reason;
+                    reject(reason instanceof Error ? reason : new Error(String(reason)));
+                }),
+            );
         if (!url.endsWith(".azurecr.io/oauth2/exchange"))
             return Promise.resolve(new Response("not found", { status: 404 }));
-        const answer =
-            status === 200
-                ? { refresh_token: ACR_REFRESH_TOKEN }
-                : { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] };
-        return Promise.resolve(
-            new Response(JSON.stringify(answer), { status, headers: { "Content-Type": "application/json" } }),
-        );
+        if (acrAudienceOnly && !audience(form.access_token ?? "").startsWith("https://containerregistry.azure.net"))
+            return json(
+                {
+                    errors: [
+                        {
+                            code: "UNAUTHORIZED",
+                            message: "arm aad token disallowed: registry has AADAuthenticationAsArmPolicy disabled",
+                        },
+                    ],
+                },
+                401,
+            );
+        if (status === 200 && body !== undefined) return Promise.resolve(new Response(body, { status }));
+        return status === 200
+            ? json({ refresh_token: ACR_REFRESH_TOKEN }, 200)
+            : json({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }, status);
     };
     return { requests, restore: () => (globalThis.fetch = original) };
 }

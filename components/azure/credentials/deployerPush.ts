@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryCredentials } from "../../contracts";
 import { ACR_PUSH, roleDefinitionId } from "../roles";
-import { ACR_TOKEN_USERNAME, exchangeForRefreshToken } from "./acrTokenExchange";
+import { ACR_AUDIENCE, ACR_TOKEN_USERNAME, exchangeForRefreshToken } from "./acrTokenExchange";
 
 export interface DeployerPushArgs {
     /** Login server, e.g. `contosoacr.azurecr.io`. */
@@ -41,7 +41,7 @@ export function deployerPushCredentials(name: string, args: DeployerPushArgs, pa
               { parent },
           )
         : undefined;
-    const accessToken = pulumi.secret(authorization.getClientTokenOutput({}, { parent }).token);
+    const accessToken = pulumi.secret(authorization.getClientTokenOutput({ endpoint: ACR_AUDIENCE }, { parent }).token);
     // Reading the grant's id makes the exchange, and so every push, wait for the role assignment.
     const ready = grant === undefined ? args.registryId : grant.id;
     const credentials = pulumi
