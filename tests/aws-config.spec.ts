@@ -76,6 +76,48 @@ describe("eks target: config", () => {
         );
     });
 
+    it("refuses Graviton nodes with amd64 images, and a node group that mixes architectures", async () => {
+        const graviton = (edit: (c: Record<string, unknown>) => void = () => undefined) =>
+            withConfig(
+                aws((s) => (s.cluster = { mode: "create", name: "shop", nodeGroup: { instanceTypes: ["m7g.large"] } })),
+                edit,
+            );
+        const amd64 = await rejected(graviton());
+        assert.ok(
+            amd64.includes(
+                'stevedore:platform = "linux/amd64": the node group\'s instance types (m7g.large) run arm64, so images must be built for linux/arm64',
+            ),
+            amd64,
+        );
+        const perApp = await rejected(
+            graviton((c) => {
+                c["stevedore:platform"] = "linux/arm64";
+                (c["stevedore:apps"] as Record<string, unknown>[])[1].platform = "linux/amd64";
+            }),
+        );
+        assert.ok(
+            perApp.includes('stevedore:apps[1].platform = "linux/amd64": the node group\'s instance types'),
+            perApp,
+        );
+        assert.ok(!perApp.includes("stevedore:platform ="), perApp);
+        const mixed = await rejected(
+            aws(
+                (s) =>
+                    (s.cluster = {
+                        mode: "create",
+                        name: "shop",
+                        nodeGroup: { instanceTypes: ["t3.large", "t4g.large"] },
+                    }),
+            ),
+        );
+        assert.ok(
+            mixed.includes(
+                'stevedore:aws.cluster.nodeGroup.instanceTypes = ["t3.large","t4g.large"]: must all be Graviton (arm64, e.g. m7g.large) or all x86_64',
+            ),
+            mixed,
+        );
+    });
+
     it("rejects bad cluster, node role and repository names", async () => {
         const name = await rejected(aws((s) => (cluster(s).name = "my cluster!")));
         assert.ok(

@@ -183,11 +183,14 @@ describe("eks target: create a cluster", () => {
 
     it("uses given subnets, version and node group sizes instead of creating a network", async () => {
         const subnets = ["subnet-0a1b2c3d4e5f67890", "subnet-0f9e8d7c6b5a43210"];
-        const custom = createStack({
-            subnetIds: subnets,
-            version: "1.33",
-            nodeGroup: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
-        });
+        const custom = withConfig(
+            createStack({
+                subnetIds: subnets,
+                version: "1.33",
+                nodeGroup: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 3, maxSize: 6 },
+            }),
+            (c) => (c["stevedore:platform"] = "linux/arm64"),
+        );
         const fresh = awsMocks();
         const other = await runProgram(custom, fresh);
         assert.deepStrictEqual(other.ofType("aws:ec2/vpc:Vpc"), []);
@@ -202,6 +205,27 @@ describe("eks target: create a cluster", () => {
         assert.deepStrictEqual(nodes.subnetIds, subnets);
         assert.deepStrictEqual(nodes.instanceTypes, ["m7g.large"]);
         assert.deepStrictEqual(nodes.scalingConfig, { minSize: 2, desiredSize: 3, maxSize: 6 });
+    });
+});
+
+describe("eks target: create a cluster on Graviton nodes", () => {
+    it("gives a Graviton node group EKS's ARM AMI type and builds arm64 images; x86 groups keep EKS's default", async () => {
+        const arm = withConfig(createStack({ nodeGroup: { instanceTypes: ["m7g.large", "c7gn.xlarge"] } }), (c) => {
+            c["stevedore:platform"] = "linux/arm64";
+        });
+        const run = await runProgram(arm, awsMocks());
+        assert.strictEqual(run.get(NODE_GROUP, "cluster-new-nodes").inputs.amiType, "AL2023_ARM_64_STANDARD");
+        const image = run.get("docker:index/image:Image", "backend-image").inputs.build as Record<string, unknown>;
+        assert.strictEqual(image.platform, "linux/arm64");
+        const x86 = await runProgram(
+            createStack({ nodeGroup: { instanceTypes: ["t3.large", "g5.xlarge", "m7i.large"] } }),
+            awsMocks(),
+        );
+        assert.strictEqual(
+            x86.get(NODE_GROUP, "cluster-new-nodes").inputs.amiType,
+            undefined,
+            "an amiType added to an existing x86 group would force a new node group",
+        );
     });
 });
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { adminAccess } from "./adminAccess";
+import { amiTypeFor, architectureOf } from "./architecture";
 import { EksNetwork } from "./network";
 import { EksRoles } from "./roles";
 import { ClusterSettings } from "./settings";
@@ -73,6 +74,7 @@ export class NewEksCluster extends pulumi.ComponentResource {
                 nodeRoleArn: roles.nodeRoleArn,
                 subnetIds,
                 instanceTypes: sizes.instanceTypes,
+                amiType: amiTypeFor(architectureOf(sizes.instanceTypes[0] ?? "")),
                 scalingConfig: { minSize: sizes.minSize, desiredSize: sizes.desiredSize, maxSize: sizes.maxSize },
                 // One node at a time, so a node-group update never takes more than one node's pods down.
                 updateConfig: { maxUnavailable: 1 },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SettingsContext } from "../contracts";
 import type { RuleParams } from "../config/errors";
+import { architectureOf, PLATFORM_OF } from "./architecture";
 
 /** Kubernetes version a new cluster gets unless `cluster.version` says otherwise. */
 export const DEFAULT_KUBERNETES_VERSION = "1.34";
@@ -49,6 +50,15 @@ const nodeGroup = z
         maxSize: size.min(1).default(3),
     })
     .superRefine((g, ctx) => {
+        const arches = new Set(g.instanceTypes.map(architectureOf));
+        if (arches.size > 1) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["instanceTypes"],
+                message:
+                    "must all be Graviton (arm64, e.g. m7g.large) or all x86_64 (e.g. t3.medium): one node group runs one AMI type",
+            });
+        }
         if (g.minSize > g.desiredSize) {
             ctx.addIssue({
                 code: "custom",
@@ -198,6 +208,22 @@ export function awsTargetSchema(context: SettingsContext) {
                 message: `ECR repository name ${JSON.stringify(repo)} is invalid: ECR names are 2-256 characters; rename the app or set stevedore:aws.registry.prefix`,
                 params: rule("stevedore:aws.registry"),
             });
+        }
+        // Zod also runs this refinement when a nested key failed, on the value as given: read it defensively.
+        const given = settings.cluster as { mode?: unknown; nodeGroup?: { instanceTypes?: unknown } };
+        const types = given.nodeGroup?.instanceTypes;
+        if (given.mode === "create" && Array.isArray(types) && types.every((t) => typeof t === "string")) {
+            const arch = architectureOf(types[0] ?? "");
+            const reported = new Set<string>();
+            for (const { key, platform } of context.platforms) {
+                if (platform === PLATFORM_OF[arch] || reported.has(key)) continue;
+                reported.add(key);
+                ctx.addIssue({
+                    code: "custom",
+                    message: `the node group's instance types (${types.join(", ")}) run ${arch}, so images must be built for ${PLATFORM_OF[arch]}; set it, or pick instance types of the other architecture`,
+                    params: rule(`${key} = ${JSON.stringify(platform)}`),
+                });
+            }
         }
         if (context.pushAuth) {
             ctx.addIssue({

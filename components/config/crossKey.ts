@@ -3,13 +3,17 @@ import { NAMESPACE } from "./raw";
 
 /** The top-level values the rules between keys look at, as far as they parsed. */
 export interface KeyFacts {
-    apps?: { name: string }[];
+    apps?: { name: string; platform?: string }[];
+    platform?: string;
     registryUsername?: string;
     registryPassword?: string;
     pullUsername?: string;
     pullPassword?: string;
     kubeconfig?: string;
 }
+
+/** The platform images are built for when neither `stevedore:platform` nor the app says. */
+export const DEFAULT_PLATFORM = "linux/amd64";
 
 /** Keys that only make sense together. */
 const PAIRS = [
@@ -46,5 +50,10 @@ export function settingsContext(facts: KeyFacts, raw: Map<string, unknown>, proj
         pullAuth: facts.pullUsername !== undefined || facts.pullPassword !== undefined,
         inlineKubeconfig: facts.kubeconfig !== undefined,
         projectDir,
+        platforms: (facts.apps ?? []).map((app, i) =>
+            app.platform !== undefined
+                ? { key: `${NAMESPACE}:apps[${i}].platform`, platform: app.platform }
+                : { key: `${NAMESPACE}:platform`, platform: facts.platform ?? DEFAULT_PLATFORM },
+        ),
     };
 }
