@@ -154,7 +154,21 @@ describe("eks target: config", () => {
             missing,
         );
         const createOnly = await rejected(
-            aws((s) => (s.cluster = { name: "myCluster", version: "1.33", nodeGroup: { minSize: 1 } })),
+            aws(
+                (s) =>
+                    (s.cluster = {
+                        name: "myCluster",
+                        version: "1.33",
+                        nodeGroup: { minSize: 1 },
+                        supportType: "STANDARD",
+                    }),
+            ),
+        );
+        assert.ok(
+            createOnly.includes(
+                'stevedore:aws.cluster.supportType = "STANDARD": is only allowed when mode is "create"',
+            ),
+            createOnly,
         );
         assert.ok(
             createOnly.includes('stevedore:aws.cluster.version = "1.33": is only allowed when mode is "create"'),
@@ -206,7 +220,7 @@ describe("eks target: config", () => {
         const message = await rejected(aws((s) => (cluster(s).nodeRole = "nodes")));
         assert.match(
             message,
-            /stevedore:aws\.cluster\.nodeRole = "nodes": unknown key; allowed keys here: mode, name, version, nodeRoleName, subnetIds, nodeGroup, authRoleArn/,
+            /stevedore:aws\.cluster\.nodeRole = "nodes": unknown key; allowed keys here: mode, name, version, nodeRoleName, subnetIds, nodeGroup, supportType, authRoleArn/,
         );
     });
 

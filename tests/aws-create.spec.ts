@@ -208,6 +208,23 @@ describe("eks target: create a cluster", () => {
     });
 });
 
+describe("eks target: cluster version and support", () => {
+    it("upgrades the node group with the control plane when cluster.version changes", async () => {
+        const before = await runProgram(createStack({ version: "1.33" }), awsMocks());
+        const after = await runProgram(createStack({ version: "1.34" }), awsMocks());
+        assert.strictEqual(before.get(NODE_GROUP, "cluster-new-nodes").inputs.version, "1.33");
+        assert.strictEqual(after.get(NODE_GROUP, "cluster-new-nodes").inputs.version, "1.34");
+        assert.ok(deps(after, "cluster-new-nodes").includes("cluster-new-eks"), "nodes follow the control plane");
+    });
+
+    it("sets the support type explicitly, STANDARD unless cluster.supportType says EXTENDED", async () => {
+        const standard = await runProgram(createStack(), awsMocks());
+        assert.deepStrictEqual(standard.get(EKS, "cluster-new-eks").inputs.upgradePolicy, { supportType: "STANDARD" });
+        const extended = await runProgram(createStack({ supportType: "EXTENDED" }), awsMocks());
+        assert.deepStrictEqual(extended.get(EKS, "cluster-new-eks").inputs.upgradePolicy, { supportType: "EXTENDED" });
+    });
+});
+
 describe("eks target: create a cluster on Graviton nodes", () => {
     it("gives a Graviton node group EKS's ARM AMI type and builds arm64 images; x86 groups keep EKS's default", async () => {
         const arm = withConfig(createStack({ nodeGroup: { instanceTypes: ["m7g.large", "c7gn.xlarge"] } }), (c) => {

@@ -61,6 +61,7 @@ export class NewEksCluster extends pulumi.ComponentResource {
                 vpcConfig: { subnetIds, endpointPublicAccess: true, endpointPrivateAccess: true },
                 // Access entries instead of the aws-auth ConfigMap; whoever runs `pulumi up` becomes cluster admin.
                 accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+                upgradePolicy: { supportType: settings.supportType },
                 tags: { "managed-by": "stevedore" },
             },
             { ...childOpts, dependsOn: roles.clusterPolicies },
@@ -71,6 +72,8 @@ export class NewEksCluster extends pulumi.ComponentResource {
             `${name}-nodes`,
             {
                 clusterName: cluster.name,
+                // The control plane's version (read after its update), so a new cluster.version upgrades the nodes too.
+                version: cluster.version,
                 nodeRoleArn: roles.nodeRoleArn,
                 subnetIds,
                 instanceTypes: sizes.instanceTypes,

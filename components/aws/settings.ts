@@ -78,7 +78,7 @@ const nodeGroup = z
 export type NodeGroupSettings = z.output<typeof nodeGroup>;
 
 /** Keys that only make sense when stevedore creates the cluster, and those only when it attaches to one. */
-const CREATE_ONLY = ["version", "subnetIds", "nodeGroup"] as const;
+const CREATE_ONLY = ["version", "subnetIds", "nodeGroup", "supportType"] as const;
 const EXISTING_ONLY = ["nodeRoleName"] as const;
 
 const cluster = z
@@ -95,6 +95,12 @@ const cluster = z
         /** Subnets (in at least two AZs) for a new cluster; without them stevedore creates a small VPC. */
         subnetIds: z.array(subnetId).min(2).optional(),
         nodeGroup: nodeGroup.optional(),
+        /**
+         * What EKS does when `version` reaches the end of standard support: `STANDARD` upgrades the
+         * control plane itself, `EXTENDED` keeps it at a higher hourly price. Set, never left to AWS's
+         * default (EXTENDED), so the bill cannot change unannounced.
+         */
+        supportType: z.enum(["STANDARD", "EXTENDED"]).optional(),
         /** Role `aws eks get-token` assumes (`--role-arn`) to reach the Kubernetes API. */
         authRoleArn: roleArn.optional(),
     })
@@ -131,6 +137,7 @@ const cluster = z
                   version: c.version ?? DEFAULT_KUBERNETES_VERSION,
                   subnetIds: c.subnetIds,
                   nodeGroup: c.nodeGroup ?? nodeGroup.parse({}),
+                  supportType: c.supportType ?? "STANDARD",
                   authRoleArn: c.authRoleArn,
               },
     );
