@@ -118,6 +118,20 @@ describe("eks target: config", () => {
         );
     });
 
+    it("checks registry.keepTags: ECR tag patterns that leave stevedore's src- tags to keepLast", async () => {
+        const message = await rejected(aws((s) => (s.registry = { keepTags: ["v*", "*", "release tag", "src-*"] })));
+        assert.ok(
+            message.includes('stevedore:aws.registry.keepTags[1] = "*": must not match stevedore\'s own src- tags'),
+            message,
+        );
+        assert.ok(
+            message.includes('stevedore:aws.registry.keepTags[2] = "release tag": must be a tag pattern such as v*'),
+            message,
+        );
+        assert.ok(message.includes('stevedore:aws.registry.keepTags[3] = "src-*": must not match'), message);
+        assert.ok(!message.includes("keepTags[0]"), message);
+    });
+
     it("rejects bad cluster, node role and repository names", async () => {
         const name = await rejected(aws((s) => (cluster(s).name = "my cluster!")));
         assert.ok(

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { ACCOUNT, awsMocks, eksExampleConfig, providerName } from "./harness/awsMocks";
 import { podSpec } from "./harness/k8s";
 import { isSecret, unsecret } from "./harness/mocks";
+import { evaluateLifecycle } from "./harness/ecrLifecycle";
 import { MockEcrTags } from "./harness/ecrPush";
 import { runFailing, runProgram } from "./harness/program";
 import { withWarnings } from "./harness/warnings";
@@ -19,6 +20,7 @@ interface LifecycleRule {
     selection: {
         tagStatus: string;
         tagPrefixList?: string[];
+        tagPatternList?: string[];
         countType: string;
         countUnit?: string;
         countNumber: number;
@@ -92,6 +94,42 @@ describe("eks target: ECR registry", () => {
                 },
             ],
         );
+    });
+
+    describe("a release tag added by hand to a src- image (ECR selects an image when any of its tags matches)", () => {
+        // 25 pushes, newest last; the oldest one was also tagged v1.0.0 by hand.
+        const images = Array.from({ length: 25 }, (_, i) => ({
+            digest: `sha256:${String(i).padStart(64, "0")}`,
+            tags: i === 0 ? ["src-0000000000000000", "v1.0.0"] : [`src-${String(i).padStart(16, "0")}`],
+            pushedAt: i,
+        }));
+        const policyOf = async (registry: Record<string, unknown>) =>
+            String(
+                (await runProgram(registrySettings(registry), mocks)).get(LIFECYCLE, "registry-backend-lifecycle")
+                    .inputs.policy,
+            );
+
+        it("is expired by the keep-last rule alone", async () => {
+            const expired = evaluateLifecycle(await policyOf({}), images);
+            assert.strictEqual(expired.length, 5);
+            assert.ok(expired.includes(images[0].digest), "the v1.0.0 image counts as one of stevedore's src- images");
+        });
+
+        it("is kept when registry.keepTags names its pattern; the src- window stays 20 images", async () => {
+            const policy = await policyOf({ keepTags: ["v*"] });
+            const expired = evaluateLifecycle(policy, images);
+            assert.ok(!expired.includes(images[0].digest));
+            assert.deepStrictEqual(
+                expired,
+                images.slice(1, 5).map((i) => i.digest),
+            );
+            assert.deepStrictEqual(rules(policy)[0].selection, {
+                tagStatus: "tagged",
+                tagPatternList: ["v*"],
+                countType: "imageCountMoreThan",
+                countNumber: 9999,
+            });
+        });
     });
 
     it("takes the expiry days, the count kept and forceDelete from config", async () => {

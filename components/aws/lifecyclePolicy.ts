@@ -6,20 +6,40 @@ export interface LifecycleSettings {
     untaggedExpiryDays: number;
     /** How many of stevedore's own `src-` images to keep, newest first: the rollback window. */
     keepLast: number;
+    /** Tag patterns (ECR wildcards) of images never to expire, such as release tags added by hand. */
+    keepTags: string[];
 }
+
+/** ECR's count rules need a number; this many images per kept pattern is "all of them" in practice. */
+export const KEEP_ALL = 9999;
 
 /**
  * The ECR lifecycle policy document for a stevedore repository.
  *
- * The count rule selects `tagPrefixList: ["src-"]` rather than `tagStatus: any`: it only ever
- * expires images stevedore itself pushed, so a release someone tagged by hand (`v1.2.0`) is never
- * deleted behind their back, and the untagged rule keeps its own, shorter clock.
+ * ECR selects an image for a rule when any of its tags matches, so the `src-` count rule would also
+ * expire an image someone tagged `v1.2.0` by hand next to its `src-` tag. An image a rule selects
+ * cannot be expired by a rule of lower priority, so each `keepTags` pattern gets a rule of its own
+ * first (one per pattern: a list in one rule would need all of them), which only expires beyond
+ * KEEP_ALL images. The untagged rule keeps its own, shorter clock.
  */
 export function lifecyclePolicy(settings: LifecycleSettings): string {
+    const keep = settings.keepTags.map((pattern, i) => ({
+        rulePriority: i + 1,
+        description: `Keep images tagged ${pattern} (stevedore:aws.registry.keepTags)`,
+        selection: {
+            tagStatus: "tagged",
+            tagPatternList: [pattern],
+            countType: "imageCountMoreThan",
+            countNumber: KEEP_ALL,
+        },
+        action: { type: "expire" },
+    }));
+    const next = keep.length + 1;
     return JSON.stringify({
         rules: [
+            ...keep,
             {
-                rulePriority: 1,
+                rulePriority: next,
                 description: `Expire untagged images ${settings.untaggedExpiryDays} day(s) after they were pushed`,
                 selection: {
                     tagStatus: "untagged",
@@ -30,7 +50,7 @@ export function lifecyclePolicy(settings: LifecycleSettings): string {
                 action: { type: "expire" },
             },
             {
-                rulePriority: 2,
+                rulePriority: next + 1,
                 description: `Keep the last ${settings.keepLast} images stevedore pushed (${STEVEDORE_TAG_PREFIX}* tags)`,
                 selection: {
                     tagStatus: "tagged",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { SettingsContext } from "../contracts";
 import type { RuleParams } from "../config/errors";
 import { architectureOf, PLATFORM_OF } from "./architecture";
+import { wildcardMatches } from "./tagMutability";
 
 /** Kubernetes version a new cluster gets unless `cluster.version` says otherwise. */
 export const DEFAULT_KUBERNETES_VERSION = "1.34";
@@ -144,7 +145,18 @@ const cluster = z
 
 export type ClusterSettings = z.output<typeof cluster>;
 
-const REGISTRY_CREATE_ONLY = ["untaggedExpiryDays", "keepLast", "forceDelete"] as const;
+const REGISTRY_CREATE_ONLY = ["untaggedExpiryDays", "keepLast", "keepTags", "forceDelete"] as const;
+
+/** An ECR lifecycle tag pattern: letters, digits and `._-`, at most four `*` wildcards. */
+const tagPattern = z
+    .string()
+    .regex(/^[A-Za-z0-9._*-]{1,128}$/, {
+        message: "must be a tag pattern such as v* or release-*: letters, digits, '.', '_', '-' and '*'",
+    })
+    .refine((p) => p.split("*").length <= 5, { message: "may hold at most four '*' wildcards (ECR's limit)" })
+    .refine((p) => !wildcardMatches(p, "src-0123456789abcdef"), {
+        message: "must not match stevedore's own src- tags, which keepLast counts",
+    });
 
 const registry = z
     .strictObject({
@@ -154,6 +166,8 @@ const registry = z
         prefix: repositoryPrefix.optional(),
         untaggedExpiryDays: z.number().int().min(1).max(3650).optional(),
         keepLast: z.number().int().min(1).max(10000).optional(),
+        /** Tag patterns of images the lifecycle policy never expires (release tags added by hand). */
+        keepTags: z.array(tagPattern).max(20).optional(),
         /** Delete repositories that still hold images on `pulumi destroy`. */
         forceDelete: z.boolean().optional(),
     })
@@ -176,6 +190,7 @@ const registry = z
                   prefix: r.prefix,
                   untaggedExpiryDays: r.untaggedExpiryDays ?? 14,
                   keepLast: r.keepLast ?? 20,
+                  keepTags: r.keepTags ?? [],
                   forceDelete: r.forceDelete ?? false,
               },
     );

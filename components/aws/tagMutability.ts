@@ -22,7 +22,7 @@ export interface RepositoryMutability {
 
 /** Whether ECR lets a push overwrite an existing tag `tag` in a repository with these settings. */
 export function tagIsMutable(repo: RepositoryMutability, tag: string): boolean {
-    const excluded = repo.imageTagMutabilityExclusionFilters.some((f) => wildcard(f.filter).test(tag));
+    const excluded = repo.imageTagMutabilityExclusionFilters.some((f) => wildcardMatches(f.filter, tag));
     switch (repo.imageTagMutability) {
         case "MUTABLE":
             return true;
@@ -37,8 +37,8 @@ export function tagIsMutable(repo: RepositoryMutability, tag: string): boolean {
     }
 }
 
-/** An ECR wildcard filter (`*` matches any run of characters) as an anchored regular expression. */
-function wildcard(filter: string): RegExp {
-    const escaped = filter.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    return new RegExp(`^${escaped.join(".*")}$`);
+/** Whether an ECR wildcard pattern (`*` matches any run of characters) matches all of `tag`. */
+export function wildcardMatches(pattern: string, tag: string): boolean {
+    const escaped = pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    return new RegExp(`^${escaped.join(".*")}$`).test(tag);
 }
