@@ -32,6 +32,24 @@ describe("eks target: config", () => {
         assert.strictEqual(run.outputs.target, "eks");
     });
 
+    it("accepts the example switched to mode: create the way eks.md's quickstart says (nodeRoleName removed), and not otherwise", async () => {
+        const kept = await rejected(aws((s) => (cluster(s).mode = "create")));
+        assert.ok(
+            kept.includes(
+                'stevedore:aws.cluster.nodeRoleName = "myCluster-node-role": is only allowed when mode is "existing"',
+            ),
+            kept,
+        );
+        const run = await runProgram(
+            aws((s) => {
+                cluster(s).mode = "create";
+                delete cluster(s).nodeRoleName;
+            }),
+            awsMocks(),
+        );
+        assert.strictEqual(run.ofType("aws:eks/cluster:Cluster").length, 1);
+    });
+
     it("rejects a region that is not an AWS region code", async () => {
         const message = await rejected(aws((s) => (s.region = "US East (N. Virginia)")));
         assert.ok(
