@@ -54,7 +54,13 @@ describe("generic registry addresses and pull credentials", () => {
     });
 
     it("defaults pull to secret with any credentials and to anonymous without", () => {
-        const base = { projectDir: process.cwd(), inlineKubeconfig: false, apps: ["web"], targetRegistry: false, platforms: [] };
+        const base = {
+            projectDir: process.cwd(),
+            inlineKubeconfig: false,
+            apps: ["web"],
+            targetRegistry: false,
+            platforms: [],
+        };
         const pullOf = (pushAuth: boolean, pullAuth: boolean) => {
             const result = genericRegistrySchema({ ...base, pushAuth, pullAuth }).safeParse({
                 kind: "generic",

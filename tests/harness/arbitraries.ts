@@ -240,6 +240,7 @@ export function validCase(
             if (target !== undefined && settings !== undefined) config[SETTINGS_KEY[target]] = settings;
             if (namespace !== undefined) config["stevedore:namespace"] = namespace;
             if (platform !== undefined) config["stevedore:platform"] = platform;
+            if (target === "eks") matchNodeArchitecture(config, platform);
             const creds: Credentials = {
                 ...(registry?.creds ?? {}),
                 ...(push === undefined || registry?.creds.push !== undefined ? {} : { push }),
@@ -266,6 +267,26 @@ export function validCase(
             }
             return { variant, config, secretKeys };
         });
+}
+
+/**
+ * A created EKS node group runs one architecture and every image must be built for it: the apps
+ * take the stack's platform, and an arm64 one gets Graviton instance types.
+ */
+function matchNodeArchitecture(config: TestConfig, platform: string | undefined): void {
+    const aws = config["stevedore:aws"] as
+        { cluster?: { mode?: string; nodeGroup?: Record<string, unknown> } } | undefined;
+    const cluster = aws?.cluster;
+    if (cluster?.mode !== "create") return;
+    config["stevedore:apps"] = (config["stevedore:apps"] as Record<string, unknown>[]).map((app) =>
+        Object.fromEntries(Object.entries(app).filter(([key]) => key !== "platform")),
+    );
+    // New objects, not edits: fast-check may reuse a generated value while shrinking.
+    if (platform === "linux/arm64")
+        config["stevedore:aws"] = {
+            ...aws,
+            cluster: { ...cluster, nodeGroup: { ...(cluster.nodeGroup ?? {}), instanceTypes: ["m7g.large"] } },
+        };
 }
 
 /** Every variant, valid, in proportion. */
