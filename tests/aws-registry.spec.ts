@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { ACCOUNT, awsMocks, eksExampleConfig, providerName } from "./harness/awsMocks";
 import { podSpec } from "./harness/k8s";
 import { isSecret, unsecret } from "./harness/mocks";
+import { PROMOTED_TAG_PREFIX } from "../components/image/copy";
 import { evaluateLifecycle } from "./harness/ecrLifecycle";
 import { MockEcrTags } from "./harness/ecrPush";
 import { runFailing, runProgram } from "./harness/program";
@@ -53,6 +54,7 @@ describe("eks target: ECR registry", () => {
             assert.strictEqual(repo.inputs.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
             assert.deepStrictEqual(repo.inputs.imageTagMutabilityExclusionFilters, [
                 { filter: "src-*", filterType: "WILDCARD" },
+                { filter: `${PROMOTED_TAG_PREFIX}*`, filterType: "WILDCARD" },
             ]);
             assert.strictEqual(repo.inputs.forceDelete, false);
             assert.strictEqual(providerName(repo.provider), "target-aws");

@@ -11,8 +11,17 @@ import { STEVEDORE_TAG_PREFIX } from "./lifecyclePolicy";
  */
 export const TAG_MUTABILITY = "IMMUTABLE_WITH_EXCLUSION";
 
-/** The exclusion filter that keeps `src-*` tags re-pushable (ECR's only filter type is WILDCARD). */
-export const MUTABLE_TAG_FILTERS = [{ filter: `${STEVEDORE_TAG_PREFIX}*`, filterType: "WILDCARD" }];
+/**
+ * Promoted copies are tagged `promoted-<12 hex of their digest>` (components/image/copy.ts): a
+ * re-push of one carries the same digest, so it must not be refused either.
+ */
+export const PROMOTED_TAG_PREFIX = "promoted-";
+
+/** The exclusion filters that keep stevedore's own tags re-pushable (ECR's only filter type is WILDCARD). */
+export const MUTABLE_TAG_FILTERS = [STEVEDORE_TAG_PREFIX, PROMOTED_TAG_PREFIX].map((prefix) => ({
+    filter: `${prefix}*`,
+    filterType: "WILDCARD",
+}));
 
 /** What an existing repository reports, as far as the push of a `src-` tag is concerned. */
 export interface RepositoryMutability {
