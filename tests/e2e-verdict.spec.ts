@@ -13,7 +13,7 @@ const ROOT = path.resolve(__dirname, "..");
 /** tests/e2e/verdict.sh's answer with `env` on top of a machine whose toolchain cache is empty. */
 function verdict(env: Record<string, string>): string {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-toolchain-"));
-    const base = { ...process.env, STEVEDORE_TOOLCHAIN_DIR: empty };
+    const base: NodeJS.ProcessEnv = { ...process.env, STEVEDORE_TOOLCHAIN_DIR: empty };
     delete base.CI;
     delete base.STEVEDORE_E2E_REQUIRED;
     const run = spawnSync("bash", ["tests/e2e/verdict.sh"], { cwd: ROOT, env: { ...base, ...env }, encoding: "utf8" });
