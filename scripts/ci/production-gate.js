@@ -6,7 +6,16 @@
 // private repository outside GitHub Enterprise the reviewers rule is not available at all.
 "use strict";
 
-/** The gaps of one environment, as sentences; empty when it gates. */
+/**
+ * @typedef {{ type?: string, reviewers?: unknown[], prevent_self_review?: boolean }} ProtectionRule
+ * @typedef {{ name?: string, protection_rules?: ProtectionRule[], deployment_branch_policy?: object | null }} Environment
+ */
+
+/**
+ * The gaps of one environment, as sentences; empty when it gates.
+ * @param {Environment} environment
+ * @returns {string[]}
+ */
 function gaps(environment) {
     const rules = Array.isArray(environment.protection_rules) ? environment.protection_rules : [];
     const reviewers = rules.find((rule) => rule.type === "required_reviewers");
@@ -30,9 +39,9 @@ if (require.main === module) {
     let input = "";
     process.stdin.on("data", (chunk) => (input += chunk));
     process.stdin.on("end", () => {
-        const environment = JSON.parse(input);
+        const environment = /** @type {Environment} */ (JSON.parse(input));
         const found = gaps(environment);
-        for (const gap of found) console.error(`environment "${environment.name}": ${gap}`);
+        for (const gap of found) console.error(`environment "${environment.name ?? ""}": ${gap}`);
         if (found.length > 0) process.exit(1);
         console.log(
             `environment "${environment.name}" gates the deploy: required reviewers, no self-review, selected branches`,
