@@ -206,7 +206,7 @@ describe("dev -> prod promotion and rollback by digest on a real node (two regis
         assert.match(ws.stackFile(prod.name), new RegExp(`image: ${previous}`));
         assert.strictEqual(await prod.registry.digest("backend", `promoted-${built.backend[1].slice(7, 19)}`), built.backend[1]);
 
-        const unpin = ws.run("ts-node", ["scripts/rollback.ts", "--stack", prod.name, "backend", "--unpin", "--yes", "--non-interactive"], { timeoutMs: 12 * 60_000 });
+        const unpin = ws.run("ts-node", ["scripts/rollback.ts", "--stack", prod.name, "backend", "--unpin", "--no-policy", "--yes", "--non-interactive"], { timeoutMs: 12 * 60_000 });
         expectOk(unpin, "npm run rollback -- --unpin");
         assertProdRuns("backend", current);
         assert.doesNotMatch(ws.stackFile(prod.name), new RegExp(`image: localhost:${prod.port}/backend@`));
