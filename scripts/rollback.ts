@@ -3,11 +3,14 @@
  * digest an app ran before, from the stack's own `apps.<app>.history` output (no rebuild). It
  * pins that digest with `pulumi config set --path stevedore:apps[<i>].image` (visible in the stack
  * file, so the rollback is reviewable and sticks until removed) and runs `pulumi up`. `--unpin`
- * removes the pin, so the app is built (or promoted) from its sources again.
+ * removes the pin, so the app is built (or promoted) from its sources again. The up runs the
+ * policy pack as the workflows' ups do (`--no-policy` to skip it); on a stack that CI deploys, the
+ * pin must still be committed (docs/promotion.md), or the next CI up undoes it.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
-import { appIndex, chooseRollback, configJsonValue, parseArgs, RollbackError } from "./rollbackPlan";
+import { appIndex, chooseRollback, configJsonValue, parseArgs, policyPackArgs, RollbackError } from "./rollbackPlan";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -27,6 +30,12 @@ function pulumi(args: string[], capture: boolean): string {
 
 function main(argv: string[]): void {
     const args = parseArgs(argv);
+    // Checked before anything changes, so a refused rollback leaves no pin behind.
+    if (!args.noUp && !args.noPolicy && !fs.existsSync(path.join(ROOT, "policy", "node_modules"))) {
+        throw new RollbackError(
+            "the policy pack is not installed (policy/node_modules), and the rollback's up runs it as CI's ups do: run `npm --prefix policy ci`, or pass --no-policy to deploy unchecked",
+        );
+    }
     const stack = ["--stack", args.stack];
     const index = appIndex(
         configJsonValue(pulumi(["config", "get", "stevedore:apps", "--json", ...stack], true)),
@@ -50,7 +59,15 @@ function main(argv: string[]): void {
             `${args.app}: pinned with ${key}; undo with: npm run rollback -- --stack ${args.stack} ${args.app} --unpin`,
         );
     }
-    if (!args.noUp) pulumi(["up", ...stack, ...args.upArgs], false);
+    if (!args.noUp) {
+        // Unset (a stack with both overrides) exits non-zero, which only means "not local".
+        const target = spawnSync("pulumi", ["config", "get", "stevedore:target", ...stack], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
+        const policy = args.noPolicy ? [] : policyPackArgs(ROOT, target.stdout?.trim());
+        pulumi(["up", ...stack, ...policy, ...args.upArgs], false);
+    }
 }
 
 try {

@@ -2,6 +2,7 @@
  * The deciding half of `npm run rollback` (scripts/rollback.ts), free of I/O so it is tested
  * directly: which digest an app goes back to, and where its entry sits in `stevedore:apps`.
  */
+import * as path from "path";
 import { DIGEST_REF } from "../components/config/pin";
 
 export class RollbackError extends Error {
@@ -20,18 +21,21 @@ export interface RollbackArgs {
     unpin: boolean;
     /** Set the config but leave `pulumi up` to the user. */
     noUp: boolean;
+    /** Run the up without the policy pack (the e2e's toolchain has no policy analyzer). */
+    noPolicy: boolean;
     /** Passed on to `pulumi up` (e.g. `--yes`). */
     upArgs: string[];
 }
 
 export const USAGE =
-    "usage: npm run rollback -- --stack <stack> <app> [--to <repo@sha256:… | sha256:prefix | N>] [--unpin] [--no-up] [pulumi up flags, e.g. --yes]";
+    "usage: npm run rollback -- --stack <stack> <app> [--to <repo@sha256:… | sha256:prefix | N>] [--unpin] [--no-up] [--no-policy] [pulumi up flags, e.g. --yes]";
 
 export function parseArgs(argv: readonly string[]): RollbackArgs {
     let stack: string | undefined;
     let to: string | undefined;
     let unpin = false;
     let noUp = false;
+    let noPolicy = false;
     const positional: string[] = [];
     const upArgs: string[] = [];
     for (let i = 0; i < argv.length; i++) {
@@ -45,12 +49,13 @@ export function parseArgs(argv: readonly string[]): RollbackArgs {
         else if (arg === "--to") to = value();
         else if (arg === "--unpin") unpin = true;
         else if (arg === "--no-up") noUp = true;
+        else if (arg === "--no-policy") noPolicy = true;
         else if (arg.startsWith("-")) upArgs.push(arg);
         else positional.push(arg);
     }
     if (stack === undefined || positional.length !== 1) throw new RollbackError(USAGE);
     if (unpin && to !== undefined) throw new RollbackError(`--unpin and --to exclude each other; ${USAGE}`);
-    return { stack, app: positional[0], to, unpin, noUp, upArgs };
+    return { stack, app: positional[0], to, unpin, noUp, noPolicy, upArgs };
 }
 
 const record = (v: unknown): Record<string, unknown> =>
@@ -122,4 +127,16 @@ export function configJsonValue(output: string): unknown {
     const parsed = record(JSON.parse(output) as unknown);
     if (parsed.objectValue !== undefined) return parsed.objectValue;
     return typeof parsed.value === "string" ? (JSON.parse(parsed.value) as unknown) : parsed.value;
+}
+
+/**
+ * The policy pack flags of the rollback's `pulumi up`, the same the workflows pass: the pack in
+ * `policy/`, relaxed by `policy/config/local.json` for a local target only. A rollback deploys a
+ * digest the pack has seen before, but the pin is a new input and the pack judges it like any other.
+ */
+export function policyPackArgs(root: string, target: unknown): string[] {
+    const pack = ["--policy-pack", path.join(root, "policy")];
+    return target === "local"
+        ? [...pack, "--policy-pack-config", path.join(root, "policy", "config", "local.json")]
+        : pack;
 }

@@ -127,6 +127,28 @@ for (const target of TARGET_CASES) {
             assert.strictEqual(image(run, "frontend"), source.frontend.image);
         });
 
+        it("promotes from another repository on the same host: copies, since a host is not a repository", async () => {
+            // ECR has one host per account and region, Artifact Registry one per location for
+            // every project: the source is another stack's repository on this stack's host
+            // (dev-backend on ECR, the dev-<project> project on AR, another path elsewhere).
+            const other = (app: string) => repositories[app].replace(`${server}/`, `${server}/dev-`);
+            const source = {
+                backend: { image: `${other("backend")}@sha256:${digest("a")}` },
+                frontend: { image: `${other("frontend")}@sha256:${digest("b")}` },
+            };
+            const run = await withTarget(target, () =>
+                runProgram(promoting(target.config), mocksWith(target, { [SOURCE]: source })),
+            );
+            for (const [app, c] of [
+                ["backend", "a"],
+                ["frontend", "b"],
+            ] as const) {
+                assert.ok(source[app].image.startsWith(`${server}/`), source[app].image);
+                assert.strictEqual(run.get(PULL, `${app}-pull`).inputs.name, source[app].image);
+                assert.strictEqual(image(run, app), `${repositories[app]}@sha256:${digest(c)}`);
+            }
+        });
+
         it("names an app the source stack does not have, with nothing created", async () => {
             const source = { backend: { image: `dev.example.com/backend@sha256:${digest("a")}` } };
             const { error, resources } = await withTarget(target, () =>

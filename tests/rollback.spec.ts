@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { appIndex, chooseRollback, configJsonValue, parseArgs } from "../scripts/rollbackPlan";
+import { appIndex, chooseRollback, configJsonValue, parseArgs, policyPackArgs } from "../scripts/rollbackPlan";
 
 const ref = (c: string) => `prodacr.azurecr.io/backend@sha256:${c.repeat(64)}`;
 const outputs = (image: string, history?: string[]) => ({
@@ -81,10 +81,24 @@ describe("rollback: choosing the digest", () => {
             to: undefined,
             unpin: false,
             noUp: false,
+            noPolicy: false,
             upArgs: ["--yes"],
         });
         assert.throws(() => parseArgs(["backend"]), /usage: npm run rollback -- --stack <stack> <app>/);
         assert.throws(() => parseArgs(["--stack", "prod", "backend", "--unpin", "--to", "1"]), /exclude each other/);
+    });
+});
+
+describe("rollback: the policy pack on its up", () => {
+    it("passes the pack, and the local config for a local target only", () => {
+        assert.deepStrictEqual(policyPackArgs("/p", "aks"), ["--policy-pack", "/p/policy"]);
+        assert.deepStrictEqual(policyPackArgs("/p", undefined), ["--policy-pack", "/p/policy"]);
+        assert.deepStrictEqual(policyPackArgs("/p", "local"), [
+            "--policy-pack",
+            "/p/policy",
+            "--policy-pack-config",
+            "/p/policy/config/local.json",
+        ]);
     });
 });
 
@@ -102,7 +116,7 @@ describe("rollback: the command against a pulumi CLI", () => {
         });
         fs.writeFileSync(
             path.join(dir, "pulumi"),
-            `#!/bin/sh\necho "$*" >> "${dir}/calls"\ncase "$1 $2" in\n  "stack output") echo '${apps}' ;;\n  "config get") echo '${config}' ;;\nesac\n`,
+            `#!/bin/sh\necho "$*" >> "${dir}/calls"\ncase "$1 $2 $3" in\n  "stack output"*) echo '${apps}' ;;\n  "config get stevedore:target") echo aks ;;\n  "config get"*) echo '${config}' ;;\nesac\n`,
             { mode: 0o755 },
         );
     });
@@ -126,10 +140,19 @@ describe("rollback: the command against a pulumi CLI", () => {
             result.stdout,
             new RegExp(`backend: to ${ref("b").replace(/[.]/g, "\\.")} \\(1 deploy\\(s\\) back\\)`),
         );
+        // The up runs the policy pack, as the workflows' ups do.
+        const pack = path.join(__dirname, "..", "policy");
         assert.deepStrictEqual(calls().slice(2), [
             `config set --path stevedore:apps[1].image ${ref("b")} --stack prod`,
-            "up --stack prod --yes",
+            "config get stevedore:target --stack prod",
+            `up --stack prod --policy-pack ${pack} --yes`,
         ]);
+    });
+
+    it("runs the up without the pack only when told to, with --no-policy", () => {
+        const result = run("--stack", "prod", "backend", "--no-policy", "--yes");
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.strictEqual(calls()[calls().length - 1], "up --stack prod --yes");
     });
 
     it("removes the pin with --unpin", () => {

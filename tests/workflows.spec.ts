@@ -16,6 +16,7 @@ const VALIDATOR = path.join(ROOT, "node_modules", ".bin", "action-validator");
 type Fields = Record<string, unknown>;
 interface Step {
     id?: string;
+    name?: string;
     uses?: string;
     run?: string;
     if?: string;
@@ -25,6 +26,7 @@ interface Step {
 }
 interface Job {
     if?: string;
+    permissions?: Fields;
     needs?: string | string[];
     environment?: string;
     concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -56,10 +58,16 @@ function stacksOf(job: Job): string[] {
 }
 
 /** Runs the workflow's "facts" step script in `cwd` for `stack`, returning what it writes to GITHUB_OUTPUT. */
-function runFacts(stack: string, cwd = ROOT): Fields {
+function runFacts(stack: string, cwd = ROOT, backend = ""): Fields {
     const script = pr.jobs.preview.steps.find((s) => s.id === "facts")?.run ?? "";
     const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "facts-")), "out");
-    const env = { ...process.env, STACK: stack, GITHUB_OUTPUT: output, NODE_PATH: path.join(ROOT, "node_modules") };
+    const env = {
+        ...process.env,
+        STACK: stack,
+        PULUMI_BACKEND_URL: backend,
+        GITHUB_OUTPUT: output,
+        NODE_PATH: path.join(ROOT, "node_modules"),
+    };
     const run = spawnSync("bash", ["-c", script], { cwd, env, encoding: "utf8" });
     assert.strictEqual(run.status, 0, run.stderr);
     const lines = fs.readFileSync(output, "utf8").trim().split("\n");
@@ -102,20 +110,16 @@ describe("workflows", () => {
             assert.deepStrictEqual(stacksOf(job), ["dev", "prod"]);
         });
 
-        it("install with Node 22 and the policy pack, run the tests, then preview with the pack and comment", () => {
+        it("install with Node 22 and the policy pack, then preview with the pack and comment, after the tests", () => {
             const setup = indexOf(
                 job,
                 (s) => s.uses?.startsWith("actions/setup-node@") === true && s.with?.["node-version"] === 22,
             );
             const ci = indexOf(job, (s) => s.run === "npm ci");
-            // npm test runs the policy pack's suite too, so the pack is installed first.
             const pack = indexOf(job, (s) => s["working-directory"] === "policy" && s.run === "npm ci");
-            const test = indexOf(job, (s) => s.run === "npm test");
             const preview = indexOf(job, (s) => s === pulumiStep(job));
-            assert.ok(
-                setup >= 0 && setup < ci && ci < pack && pack < test && test < preview,
-                `${setup} ${ci} ${pack} ${test} ${preview}`,
-            );
+            assert.ok(setup >= 0 && setup < ci && ci < pack && pack < preview, `${setup} ${ci} ${pack} ${preview}`);
+            assert.strictEqual(job.needs, "test");
             assert.deepStrictEqual(pulumiStep(job)?.with, {
                 ...pulumiStep(job)?.with,
                 command: "preview",
@@ -125,16 +129,28 @@ describe("workflows", () => {
             });
         });
 
-        it("still test a fork's pull request, which cannot preview", () => {
-            const fork = pr.jobs["tests-from-fork"];
-            assert.strictEqual(
-                pr.jobs.preview.if,
-                "github.event.pull_request.head.repo.full_name == github.repository",
-            );
-            assert.strictEqual(fork.if, "github.event.pull_request.head.repo.full_name != github.repository");
+        it("test every pull request, forks included, and preview only a branch of this repository", () => {
+            const test = pr.jobs.test;
+            assert.strictEqual(test.if, undefined);
+            // npm test runs the policy pack's suite too, so the pack is installed first.
             assert.ok(
-                indexOf(fork, (s) => s["working-directory"] === "policy") < indexOf(fork, (s) => s.run === "npm test"),
+                indexOf(test, (s) => s["working-directory"] === "policy") < indexOf(test, (s) => s.run === "npm test"),
             );
+            assert.strictEqual(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
+            assert.ok(!job.steps.some((s) => s.run === "npm test"), "the tests run without the preview's OIDC token");
+        });
+
+        it("report a failed preview on the pull request, since pulumi/actions comments only after success", () => {
+            const report = job.steps[job.steps.length - 1];
+            assert.ok(indexOf(job, (s) => s === pulumiStep(job)) < job.steps.length - 1);
+            assert.strictEqual(report.if, "failure()");
+            assert.match(
+                String(report.run),
+                /^gh pr comment "\$PR" --repo "\$GITHUB_REPOSITORY" --body "[^"]*\$STACK failed[^"]*\$RUN_URL"/,
+            );
+            assert.strictEqual(report.env?.PR, "${{ github.event.pull_request.number }}");
+            assert.strictEqual(report.env?.GH_TOKEN, "${{ github.token }}");
+            assert.strictEqual(job.permissions?.["pull-requests"], "write");
         });
     });
 
@@ -152,15 +168,58 @@ describe("workflows", () => {
             assert.strictEqual(dev.needs, "test");
             assert.strictEqual(prod.needs, "up-dev");
             assert.strictEqual(prod.environment, "production");
-            assert.strictEqual(dev.environment, undefined);
+            assert.strictEqual(dev.environment, "dev");
             const runs = deploy.jobs.test.steps.map((s) => s.run);
             assert.ok(runs.indexOf("npm ci") < runs.indexOf("npm test"));
         });
     });
 
     describe("every Pulumi job", () => {
-        it("can request an OIDC token", () => {
-            for (const wf of [pr, deploy]) assert.strictEqual(wf.permissions["id-token"], "write");
+        it("alone can request an OIDC token; the test jobs, which run every dev dependency, cannot", () => {
+            for (const wf of [pr, deploy]) assert.deepStrictEqual(wf.permissions, { contents: "read" });
+            for (const [name, job] of allPulumiJobs) assert.strictEqual(job.permissions?.["id-token"], "write", name);
+            for (const job of [pr.jobs.test, deploy.jobs.test]) assert.strictEqual(job.permissions, undefined);
+        });
+
+        it("signs in as its own identity: previews a read-only one, deploys their environment's", () => {
+            const identity = (job: Job) => [job.env?.AZURE_IDENTITY, job.env?.AWS_IDENTITY, job.env?.GCP_IDENTITY];
+            assert.deepStrictEqual(identity(pr.jobs.preview), [
+                "${{ vars.AZURE_PREVIEW_CLIENT_ID }}",
+                "${{ vars.AWS_PREVIEW_ROLE_ARN }}",
+                "${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT }}",
+            ]);
+            for (const name of ["up-dev", "up-prod"]) {
+                assert.deepStrictEqual(identity(deploy.jobs[name]), [
+                    "${{ vars.AZURE_DEPLOY_CLIENT_ID }}",
+                    "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+                    "${{ vars.GCP_DEPLOY_SERVICE_ACCOUNT }}",
+                ]);
+                // The environment makes the token's subject repo:<org>/<repo>:environment:<name>.
+                assert.ok(deploy.jobs[name].environment, name);
+            }
+            for (const [name, job] of allPulumiJobs) {
+                const login = (action: string) => job.steps.find((s) => s.uses?.startsWith(action))?.with ?? {};
+                assert.strictEqual(login("azure/login@")["client-id"], "${{ env.AZURE_IDENTITY }}", name);
+                assert.strictEqual(pulumiStep(job)?.env?.ARM_CLIENT_ID, "${{ env.AZURE_IDENTITY }}", name);
+                assert.strictEqual(
+                    login("aws-actions/configure-aws-credentials@")["role-to-assume"],
+                    "${{ env.AWS_IDENTITY }}",
+                    name,
+                );
+                assert.strictEqual(
+                    login("google-github-actions/auth@").service_account,
+                    "${{ env.GCP_IDENTITY }}",
+                    name,
+                );
+            }
+        });
+
+        it("runs the Pulumi CLI version the e2e pins", () => {
+            const versions = fs.readFileSync(path.join(ROOT, "tests", "e2e", "toolchain", "versions.env"), "utf8");
+            const pinned = /^PULUMI_VERSION=(\S+)$/m.exec(versions)?.[1];
+            assert.ok(pinned !== undefined);
+            for (const [name, job] of allPulumiJobs)
+                assert.strictEqual(String(pulumiStep(job)?.with?.["pulumi-version"]), pinned, name);
         });
 
         it("signs in to each cloud by OIDC, with no keys", () => {
@@ -238,7 +297,7 @@ describe("workflows", () => {
                             0,
                             indexOf(job, (s) => s === pulumiStep(job)),
                         )
-                        .filter((s) => s.run !== "npm test"),
+                        .filter((s) => s.run !== "npm test" && !String(s.name).startsWith("Check that the production")),
                 );
             const [first, ...rest] = allPulumiJobs.map(([, job]) => setup(job).replace(/matrix\.stack/g, "env.STACK"));
             for (const other of rest) assert.strictEqual(other, first);
@@ -288,6 +347,31 @@ describe("workflows", () => {
         });
 
         it("reads the prod stack's target", () => assert.strictEqual(runFacts("prod").target, "aks"));
+
+        it("signs in to the target's cloud and to the state backend's", () => {
+            const logins = (stack: string, backend: string) => {
+                const facts = runFacts(stack, ROOT, backend);
+                return [facts.login_azure, facts.login_aws, facts.login_gcp];
+            };
+            assert.deepStrictEqual(logins("prod", "azblob://state?storage_account=x"), ["true", "false", "false"]);
+            // An s3:// backend needs AWS credentials although prod targets AKS.
+            assert.deepStrictEqual(logins("prod", "s3://state?region=eu-west-1"), ["true", "true", "false"]);
+            assert.deepStrictEqual(logins("prod", "gs://state"), ["true", "false", "true"]);
+            // The local dev stack keeps its state on the runner, whatever the shared backend.
+            assert.deepStrictEqual(logins("dev", "s3://state"), ["false", "false", "false"]);
+            for (const [name, job] of allPulumiJobs) {
+                for (const [action, cloud] of [
+                    ["azure/login@", "azure"],
+                    ["aws-actions/configure-aws-credentials@", "aws"],
+                    ["google-github-actions/auth@", "gcp"],
+                ]) {
+                    const step = job.steps.find((s) => s.uses?.startsWith(action));
+                    assert.strictEqual(step?.if, `steps.facts.outputs.login_${cloud} == 'true'`, name);
+                }
+                const facts = job.steps.find((s) => s.id === "facts");
+                assert.strictEqual(facts?.env?.PULUMI_BACKEND_URL, "${{ secrets.PULUMI_BACKEND_URL }}", name);
+            }
+        });
 
         it("lists platforms that differ from the runner's as foreign", () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));

@@ -59,13 +59,16 @@ function pinned(ref: string, key: string, registry: Registry): pulumi.Output<str
 }
 
 /**
- * A promoted digest in this stack's registry is deployed as it is; one in another registry is
- * copied in first, so the cluster pulls through its own registry's access. A registry still to
- * be created (its address unknown in a preview) cannot hold the digest yet: that is a copy too.
+ * A promoted digest already in this app's own repository is deployed as it is; one anywhere else
+ * is copied in first, so the cluster pulls through its own repository's access. The whole
+ * repository is compared, not the host: ECR has one host per account and region, Artifact
+ * Registry one per location for every project, so a host match can still be another stack's
+ * repository, which prod's nodes may not read and whose lifecycle rules or destroy can delete
+ * what prod runs. A repository still to be created (unknown in a preview) is a copy too.
  */
 async function promote(settings: ResolvedApp, source: string, registry: Registry): Promise<pulumi.Output<string>> {
-    const server = await settled(registry.server);
-    if (server.known && registryHost(source) === server.value) return pulumi.output(source);
+    const repository = await settled(registry.repository(settings.name));
+    if (repository.known && source.split("@")[0] === repository.value) return pulumi.output(source);
     return new ImageCopy(settings.name, {
         source,
         repository: registry.repository(settings.name),

@@ -2,10 +2,13 @@ import { ResourceValidationArgs } from "@pulumi/policy";
 import { readList, readPath, UNKNOWN } from "./read";
 
 /** Where the pod spec sits inside each workload kind's inputs. */
-const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+const WORKLOAD_POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
     "kubernetes:apps/v1:Deployment": ["spec", "template", "spec"],
     "kubernetes:apps/v1:StatefulSet": ["spec", "template", "spec"],
     "kubernetes:apps/v1:DaemonSet": ["spec", "template", "spec"],
+    // Rarely written by hand, but each runs its template's pods as a Deployment does.
+    "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "spec"],
+    "kubernetes:core/v1:ReplicationController": ["spec", "template", "spec"],
     "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
     // A CronJob nests a whole Job spec under jobTemplate.
     "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
@@ -13,11 +16,33 @@ const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
     "kubernetes:core/v1:Pod": ["spec"],
 };
 
+/**
+ * Every workload type and its `<Type>Patch` (server-side apply of a partial object): a
+ * DeploymentPatch can change an image or a securityContext of a Deployment it does not own, so
+ * it is checked too, with the same nesting.
+ */
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+    Object.entries(WORKLOAD_POD_SPEC_PATHS).flatMap(([type, path]) => [
+        [type, path],
+        [`${type}Patch`, path],
+    ]),
+);
+
+/**
+ * A patch sets only the fields it names; the others keep their live values, which the pack
+ * cannot see. So on a patch a rule judges what is given and never reports what is absent.
+ */
+export function isPatch(type: string): boolean {
+    return type.endsWith("Patch") && POD_SPEC_PATHS[type] !== undefined;
+}
+
 /** Workloads that keep replicas running and so should be probed; Jobs run to completion. */
 export const LONG_RUNNING_TYPES: readonly string[] = [
     "kubernetes:apps/v1:Deployment",
     "kubernetes:apps/v1:StatefulSet",
     "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:core/v1:ReplicationController",
     "kubernetes:core/v1:Pod",
 ];
 

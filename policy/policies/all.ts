@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { runtimeFacts, StackFacts } from "../lib/facts";
+import { noHelmRelease } from "./helmRelease";
 import { imagePinnedByDigest } from "./imageDigest";
 import { noLatestTag } from "./latestTag";
 import { runAsNonRoot } from "./nonRoot";
@@ -18,5 +19,6 @@ export function allPolicies(facts: () => StackFacts = runtimeFacts): ResourceVal
         resourceLimits,
         replicasForAvailability(facts),
         healthProbes,
+        noHelmRelease,
     ];
 }

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { readPath, UNKNOWN } from "../lib/read";
-import { containersOf, podSpecOf } from "../lib/workloads";
+import { containersOf, isPatch, podSpecOf } from "../lib/workloads";
 
 /** Every container runs as non-root, set on the container or inherited from the pod. */
 export const runAsNonRoot: ResourceValidationPolicy = {
@@ -15,6 +15,7 @@ export const runAsNonRoot: ResourceValidationPolicy = {
             // Kubernetes lets the container's own setting override the pod's.
             const effective = own === undefined ? podLevel : own;
             if (effective === UNKNOWN || effective === true) continue; // computed: cannot judge yet
+            if (effective === undefined && isPatch(args.type)) continue; // a patch leaves it as it is
             reportViolation(
                 effective === false
                     ? `${container.label}: runAsNonRoot is false${own === false ? " in its securityContext" : " in the pod's securityContext"}; it must run as non-root`

@@ -11,7 +11,8 @@ const PROBES = ["readinessProbe", "livenessProbe"] as const;
  */
 export const healthProbes: ResourceValidationPolicy = {
     name: "health-probes",
-    description: "Containers of Deployments, StatefulSets, DaemonSets and Pods have readiness and liveness probes.",
+    description:
+        "Containers of Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers and Pods have readiness and liveness probes.",
     enforcementLevel: "advisory",
     validateResource: (args, reportViolation) => {
         if (!LONG_RUNNING_TYPES.includes(args.type)) return;

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { runtimeFacts, StackFacts } from "../lib/facts";
 import { readPath, UNKNOWN } from "../lib/read";
+import { isPatch } from "../lib/workloads";
 
 /** This policy's config; both keys are optional. */
 export interface ReplicasConfig {
@@ -10,7 +11,12 @@ export interface ReplicasConfig {
     productionStacks?: string[];
 }
 
-const SCALED_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+const SCALED_TYPES = [
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:core/v1:ReplicationController",
+].flatMap((type) => [type, `${type}Patch`]);
 const DEFAULT_PRODUCTION_STACKS = ["prod"];
 
 /**
@@ -20,7 +26,8 @@ const DEFAULT_PRODUCTION_STACKS = ["prod"];
 export function replicasForAvailability(facts: () => StackFacts = runtimeFacts): ResourceValidationPolicy {
     return {
         name: "replicas-for-availability",
-        description: "Deployments and StatefulSets of production stacks run at least 2 replicas.",
+        description:
+            "Deployments, StatefulSets, ReplicaSets and ReplicationControllers of production stacks run at least 2 replicas.",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
@@ -40,6 +47,7 @@ export function replicasForAvailability(facts: () => StackFacts = runtimeFacts):
             const minimum = config.minReplicas ?? (production ? 2 : 1);
             const replicas = readPath(args.props, ["spec", "replicas"]);
             if (replicas === UNKNOWN) return; // computed: cannot judge yet
+            if (replicas === undefined && isPatch(args.type)) return; // a patch leaves it as it is
             // Kubernetes runs one replica when the field is absent.
             const count = typeof replicas === "number" ? replicas : 1;
             if (count < minimum) {

@@ -6,7 +6,21 @@ export const DAEMON_SET = "kubernetes:apps/v1:DaemonSet";
 export const JOB = "kubernetes:batch/v1:Job";
 export const CRON_JOB = "kubernetes:batch/v1:CronJob";
 export const POD = "kubernetes:core/v1:Pod";
-export const WORKLOADS = [DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB, POD];
+export const REPLICA_SET = "kubernetes:apps/v1:ReplicaSet";
+export const REPLICATION_CONTROLLER = "kubernetes:core/v1:ReplicationController";
+export const WORKLOADS = [
+    DEPLOYMENT,
+    STATEFUL_SET,
+    DAEMON_SET,
+    JOB,
+    CRON_JOB,
+    POD,
+    REPLICA_SET,
+    REPLICATION_CONTROLLER,
+];
+/** Each workload's server-side-apply patch, which nests its pod template the same way. */
+export const PATCHES = WORKLOADS.map((type) => `${type}Patch`);
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
 /** A digest reference as stevedore's AppImage.ref produces it. */
 export function pinned(app: string): string {
@@ -35,6 +49,7 @@ export function podSpec(containers: Props[], changes: Props = {}): Props {
 
 /** The inputs of a workload of `type` around `spec`, nested the way that kind nests its pod template. */
 export function workload(type: string, spec: Props, replicas: unknown = 2): Props {
+    type = type.replace(/Patch$/, "");
     const template = { metadata: { labels: { app: "backend" } }, spec };
     const metadata = { name: "backend", namespace: "stevedore" };
     switch (type) {

@@ -65,6 +65,7 @@ describe("the policy pack as the engine drives it (gRPC)", function () {
         assert.deepStrictEqual(info.sort(), [
             "health-probes",
             "image-pinned-by-digest",
+            "no-helm-release",
             "no-latest-tag",
             "no-never-pull-policy",
             "replicas-for-availability",
