@@ -57,7 +57,7 @@ export const probeSchema = z.discriminatedUnion(
         z.strictObject({ type: z.literal("exec"), command, ...probeTiming }),
         z.strictObject({ type: z.literal("none") }),
     ],
-    { message: 'must be a map whose type is one of "http", "tcp", "grpc", "exec", "none"' },
+    { message: 'must be one of "http", "tcp", "grpc", "exec", "none" (a probe is a map such as {type: tcp})' },
 );
 export type ProbeSettings = z.output<typeof probeSchema>;
 
