@@ -25,8 +25,8 @@ export interface AppConfigInputs {
  * can leak (a hash of a short password is as good as the password to anyone who can guess it).
  */
 export interface AppConfigRefs {
-    secretName?: pulumi.Output<string>;
-    filesName?: pulumi.Output<string>;
+    secretName?: pulumi.Input<string>;
+    filesName?: pulumi.Input<string>;
 }
 
 export function appConfigObjects(inputs: AppConfigInputs): AppConfigRefs {

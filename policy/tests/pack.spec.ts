@@ -67,6 +67,7 @@ describe("the policy pack as the engine drives it (gRPC)", function () {
             "image-pinned-by-digest",
             "no-latest-tag",
             "no-never-pull-policy",
+            "no-plain-secret-env",
             "replicas-for-availability",
             "resource-limits",
             "run-as-non-root",

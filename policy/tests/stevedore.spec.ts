@@ -25,6 +25,7 @@ describe("the pack against stevedore's own Deployment", () => {
             "resource-limits": "mandatory",
             "replicas-for-availability": "advisory",
             "health-probes": "advisory",
+            "no-plain-secret-env": "mandatory",
         });
     });
 
