@@ -227,6 +227,12 @@ describe("a real service: secrets, files, workers, probes, migration, autoscalin
     it("autoscales with an autoscaling/v2 HPA, leaves spec.replicas unset, and the PDB follows min", async () => {
         const r = await runProgram(service({ autoscale: { min: 2, max: 6, cpuPercent: 60 } }), {}, SECRET_KEYS);
         assert.strictEqual(spec(r.get(DEPLOYMENT, "api-deploy")).replicas, undefined);
+        assert.deepStrictEqual(
+            (r.get(DEPLOYMENT, "api-deploy").inputs.metadata as { annotations?: unknown }).annotations,
+            {
+                "stevedore.dev/autoscaled-by": "HorizontalPodAutoscaler/api",
+            },
+        );
         const hpa = r.get(HPA, "api-hpa").inputs.spec as Record<string, unknown>;
         assert.deepStrictEqual(hpa.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "api" });
         assert.strictEqual(hpa.minReplicas, 2);

@@ -69,7 +69,16 @@ export class App extends pulumi.ComponentResource {
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deploy`,
             {
-                metadata: { name: app.name, namespace: args.namespace, labels },
+                metadata: {
+                    name: app.name,
+                    namespace: args.namespace,
+                    labels,
+                    // Tells readers (and the policy pack's replicas rule) who owns the count.
+                    annotations:
+                        app.autoscale === undefined
+                            ? undefined
+                            : { "stevedore.dev/autoscaled-by": `HorizontalPodAutoscaler/${app.name}` },
+                },
                 spec: {
                     // Autoscaled: the HPA owns the count, and a field we never set is one `up` never resets.
                     replicas: app.autoscale === undefined ? app.replicas : undefined,

@@ -11,6 +11,9 @@ export interface ReplicasConfig {
 }
 
 const SCALED_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+const HPA_TYPES = ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"];
+/** The annotation stevedore puts on a Deployment whose replica count an autoscaler owns. */
+export const AUTOSCALED_BY = "stevedore.dev/autoscaled-by";
 const DEFAULT_PRODUCTION_STACKS = ["prod"];
 
 /**
@@ -20,7 +23,8 @@ const DEFAULT_PRODUCTION_STACKS = ["prod"];
 export function replicasForAvailability(facts: () => StackFacts = runtimeFacts): ResourceValidationPolicy {
     return {
         name: "replicas-for-availability",
-        description: "Deployments and StatefulSets of production stacks run at least 2 replicas.",
+        description:
+            "Deployments and StatefulSets of production stacks run at least 2 replicas (autoscaled: the HPA's minReplicas).",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
@@ -33,13 +37,20 @@ export function replicasForAvailability(facts: () => StackFacts = runtimeFacts):
             },
         },
         validateResource: (args, reportViolation) => {
-            if (!SCALED_TYPES.includes(args.type)) return;
+            const hpa = HPA_TYPES.includes(args.type);
+            if (!SCALED_TYPES.includes(args.type) && !hpa) return;
             const config = args.getConfig<ReplicasConfig>();
             const stack = facts().stack;
             const production = (config.productionStacks ?? DEFAULT_PRODUCTION_STACKS).includes(stack);
             const minimum = config.minReplicas ?? (production ? 2 : 1);
-            const replicas = readPath(args.props, ["spec", "replicas"]);
+            const replicas = readPath(args.props, hpa ? ["spec", "minReplicas"] : ["spec", "replicas"]);
             if (replicas === UNKNOWN) return; // computed: cannot judge yet
+            // An autoscaled Deployment has no count of its own: its autoscaler's minReplicas is judged instead.
+            if (
+                replicas === undefined &&
+                readPath(args.props, ["metadata", "annotations", AUTOSCALED_BY]) !== undefined
+            )
+                return;
             // Kubernetes runs one replica when the field is absent.
             const count = typeof replicas === "number" ? replicas : 1;
             if (count < minimum) {

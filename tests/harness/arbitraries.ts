@@ -356,7 +356,7 @@ export function validCase(
                     secretKeys.push("kubeconfig");
                 }
             }
-            for (const entry of list as Record<string, unknown>[]) {
+            for (const entry of list) {
                 if (entry.secretEnv === undefined) continue;
                 const key = appSecretKey(String(entry.name));
                 config[key] = `${SENTINEL.app}${String(entry.name).replace(/-/g, "")}`;
