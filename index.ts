@@ -42,7 +42,11 @@ export = async () => {
         renderDir: config.renderDir,
         kubeconfig: config.kubeconfig,
     });
-    const namespace = new AppNamespace("namespace", { name: config.namespace, provider: cluster.provider });
+    const namespace = new AppNamespace("namespace", {
+        name: config.namespace,
+        provider: cluster.provider,
+        defaultDenyIngress: config.networkPolicy,
+    });
     const pull = cluster.grantPull(registry.pullAccess, namespace.name);
 
     // 5. Apps: each image pinned, promoted from another stack, or built and pushed; deployed by
@@ -56,6 +60,8 @@ export = async () => {
                 namespace: namespace.name,
                 provider: cluster.provider,
                 pull,
+                secretValues: settings.secretValues,
+                networkPolicy: config.networkPolicy,
             });
             const history = image.apply((ref) => nextHistory(ref, histories.get(settings.name) ?? []));
             return [settings.name, { image, url: app.url, externalUrl: app.externalUrl, history }] as const;

@@ -7,7 +7,7 @@ import { AAD_TOKEN, ACR_AAD_TOKEN, ACR_REFRESH_TOKEN, stubAcrExchange } from "./
 import { ACCESS_TOKEN } from "./harness/gcpMocks";
 import { found, plainSecrets } from "./harness/leaks";
 import { RecordingMocks, Registered } from "./harness/mocks";
-import { runProgram, TestConfig } from "./harness/program";
+import { runFailing, runProgram, TestConfig } from "./harness/program";
 import { SEED } from "./harness/propertyReport";
 import { mocksFor } from "./harness/verdicts";
 
@@ -23,7 +23,9 @@ const CLOUD_TOKENS = {
 
 /** The credential values a config sets, by key (the inline kubeconfig by its whole text). */
 function configSecrets(config: TestConfig): Record<string, string> {
-    const keys = ["stevedore:registryPassword", "stevedore:pullPassword", "stevedore:kubeconfig"];
+    // Besides stevedore's credentials: each app's secretEnv value (arbitraries.ts sets `<app>:dbPassword`).
+    const appKeys = Object.keys(config).filter((k) => k.endsWith(":dbPassword"));
+    const keys = ["stevedore:registryPassword", "stevedore:pullPassword", "stevedore:kubeconfig", ...appKeys];
     return Object.fromEntries(keys.filter((k) => typeof config[k] === "string").map((k) => [k, String(config[k])]));
 }
 
@@ -87,4 +89,51 @@ describe("secrets cannot leak", function () {
             }
         });
     }
+
+    it("an app's secretEnv value: only in the Secret's data, as a secret; never in the Deployment, the migration Job or the outputs", async () => {
+        const value = "leak-app-4e1f0c9b";
+        const config: TestConfig = {
+            "stevedore:target": "local",
+            "api:dbPassword": value,
+            "stevedore:apps": [
+                {
+                    name: "api",
+                    context: "apps/backend",
+                    secretEnv: { DB_PASSWORD: "api:dbPassword" },
+                    migrate: { command: ["node", "migrate.js"] },
+                },
+            ],
+        };
+        const run = await runProgram(config, {}, ["api:dbPassword"]);
+        const holders = run.resources.filter((r) => JSON.stringify(r.inputs).includes(value)).map((r) => r.name);
+        assert.deepStrictEqual(holders, ["api-secret"], "the value reaches the Secret and nothing else");
+        assert.deepStrictEqual(await plainSecrets(run.resources, run.rawOutputs, { app: value }), []);
+    });
+
+    it("render mode (manifests in plain text on disk): a secretEnv is refused before anything is registered, without its value", async () => {
+        const value = "leak-app-77d0a2e5";
+        const { error, resources } = await runFailing(
+            {
+                "stevedore:target": "local",
+                "stevedore:renderDir": "rendered/dev",
+                "api:dbPassword": value,
+                "stevedore:apps": [
+                    { name: "api", context: "apps/backend", secretEnv: { DB_PASSWORD: "api:dbPassword" } },
+                ],
+            },
+            {},
+            ["api:dbPassword"],
+        );
+        assert.strictEqual(error.name, "ConfigError");
+        assert.match(error.message, /secretEnv \/ stevedore:renderDir/);
+        assert.ok(!error.message.includes(value));
+        assert.deepStrictEqual(resources, []);
+        // What the cluster holds already renders as a name only.
+        const rendered = await runProgram({
+            "stevedore:target": "local",
+            "stevedore:renderDir": "rendered/dev",
+            "stevedore:apps": [{ name: "api", context: "apps/backend", envFrom: [{ secret: "db-creds" }] }],
+        });
+        assert.deepStrictEqual(rendered.ofType("kubernetes:core/v1:Secret"), []);
+    });
 });

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppSettings } from "../config/app";
+import { appPort } from "./probes";
 
 export interface ExposureInputs {
     app: AppSettings;
@@ -30,7 +31,7 @@ export function exposeApp(inputs: ExposureInputs): Exposure {
             spec: {
                 type: app.expose === "loadBalancer" ? "LoadBalancer" : "ClusterIP",
                 selector: inputs.selector,
-                ports: [{ name: "http", port: app.port, targetPort: "http", protocol: "TCP" }],
+                ports: [{ name: "http", port: appPort(app) ?? 0, targetPort: "http", protocol: "TCP" }],
             },
         },
         {
@@ -40,7 +41,7 @@ export function exposeApp(inputs: ExposureInputs): Exposure {
             customTimeouts: { create: `${app.rolloutTimeoutSeconds}s`, update: `${app.rolloutTimeoutSeconds}s` },
         },
     );
-    const url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${app.port}`;
+    const url = pulumi.interpolate`http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${String(appPort(app))}`;
 
     if (app.expose === "loadBalancer") {
         const externalUrl = service.status.apply((status) => {
@@ -48,7 +49,7 @@ export function exposeApp(inputs: ExposureInputs): Exposure {
             const host = ingress?.hostname ?? ingress?.ip;
             return host === undefined
                 ? "pending (the cluster has not assigned an address)"
-                : `http://${host}:${app.port}`;
+                : `http://${host}:${String(appPort(app))}`;
         });
         return { url, externalUrl };
     }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { defaultDenyIngress } from "./networkPolicy";
 
 /** Pod Security Admission labels: the namespace enforces, warns on and audits the `restricted` profile. */
 export const RESTRICTED_LABELS: Record<string, string> = {
@@ -15,6 +16,8 @@ export interface AppNamespaceArgs {
     /** Namespace name (`stevedore:namespace`). */
     name: string;
     provider: k8s.Provider;
+    /** `stevedore:networkPolicy`: deny ingress to every pod unless an app's allowFrom lets it in. */
+    defaultDenyIngress?: boolean;
 }
 
 /** The namespace every app of the stack lives in, so apps reach each other by Service name. */
@@ -34,6 +37,8 @@ export class AppNamespace extends pulumi.ComponentResource {
             },
             { parent: this, provider: args.provider },
         );
+        if (args.defaultDenyIngress === true)
+            defaultDenyIngress(`${name}-deny-ingress`, ns.metadata.name, { parent: this, provider: args.provider });
         this.name = ns.metadata.name;
         this.registerOutputs({ name: this.name });
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pinnedImage } from "./pin";
+import { workloadKeys, workloadRules } from "./workload";
 
 /** DNS-1123 label, short enough to leave room for the suffixes Kubernetes adds to pod names. */
 export const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
@@ -44,10 +45,12 @@ export const appSchema = z
         buildArgs: z.record(z.string(), z.string()).default({}),
         platform: platform.optional(),
         cacheFrom: z.array(z.string().min(1)).default([]),
-        port: z.number().int().min(1).max(65535).default(8080),
-        replicas: z.number().int().min(1).max(100).default(2),
+        // "none": a worker (queue consumer, loop) with no Service and no network probe.
+        port: z.union([z.number().int().min(1).max(65535), z.literal("none")]).default(8080),
+        // Left unset so a contradiction with autoscale can be told apart from the default (2, below).
+        replicas: z.number().int().min(1).max(100).optional(),
         env: z.record(envName, z.string()).default({}),
-        healthPath: z.string().startsWith("/", { message: "must start with '/'" }).default("/healthz"),
+        healthPath: z.string().startsWith("/", { message: "must start with '/'" }).optional(),
         /** How long `pulumi up` waits for a rollout before failing it (the provider's own default is 10 minutes). */
         rolloutTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
         /** Seconds a terminating pod keeps serving, so Services stop routing to it before it stops listening. */
@@ -58,6 +61,7 @@ export const appSchema = z
         ingress: ingress.optional(),
         // A digest to deploy instead of building: a pin, or a rollback (scripts/rollback.ts).
         image: pinnedImage.optional(),
+        ...workloadKeys,
     })
     .superRefine((app, ctx) => {
         if (app.expose === "ingress" && app.ingress === undefined) {
@@ -74,7 +78,13 @@ export const appSchema = z
                 message: 'must be "ingress" when an ingress block is given',
             });
         }
-    });
+        for (const issue of workloadRules(app)) ctx.addIssue({ code: "custom", ...issue });
+    })
+    .transform((app) => ({
+        ...app,
+        replicas: app.replicas ?? app.autoscale?.min ?? 2,
+        healthPath: app.healthPath ?? "/healthz",
+    }));
 
 export type AppSettings = z.output<typeof appSchema>;
 

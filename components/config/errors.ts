@@ -122,6 +122,9 @@ function allowedText(issue: z.core.$ZodIssue): string {
             return issue.origin === "string"
                 ? `must have at most ${String(issue.maximum)} character(s)`
                 : `must be <= ${String(issue.maximum)}`;
+        case "invalid_key":
+            // A map's key that its schema refuses (an env var name, a file path): say what the key must be.
+            return `the key ${JSON.stringify(String(issue.path[issue.path.length - 1]))} ${issue.issues.map((i) => i.message).join("; ")}`;
         default:
             return issue.message;
     }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { BoundTarget } from "../contracts";
 import { TargetName, targetNames, targets } from "../targets";
 import { AppSettings, appsSchema, dnsLabel, platform } from "./app";
+import { appReferenceProblems, secretEnvKeys, secretEnvValues } from "./appRefs";
 import { crossKeyProblems, settingsContext } from "./crossKey";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
@@ -19,6 +20,8 @@ export interface ResolvedApp extends AppSettings {
     /** Dockerfile path, relative to the project directory. */
     dockerfilePath: string;
     platform: string;
+    /** secretEnv's values, read from the stack config as secrets. */
+    secretValues: Record<string, pulumi.Output<string>>;
 }
 
 /** The whole stack config, parsed and validated once, before any resource is registered. */
@@ -37,6 +40,8 @@ export interface StackConfig {
     promoteFrom?: string;
     /** `pulumi preview` builds changed images (without pushing), so a broken Dockerfile fails the preview. */
     buildOnPreview: boolean;
+    /** `stevedore:networkPolicy`: the namespace denies ingress except what each app's allowFrom lets in. */
+    networkPolicy: boolean;
     /** Loads the target's module with its validated settings, with `stevedore:registry` / `stevedore:cluster` overrides applied. */
     bindTarget: () => Promise<BoundTarget>;
 }
@@ -64,6 +69,7 @@ const topLevel = {
         .optional(),
     promoteFrom: promoteFrom.optional(),
     buildOnPreview: flag.default(false),
+    networkPolicy: flag.default(false),
 };
 type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> };
 
@@ -85,7 +91,8 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const raw = rawConfig();
     warnPlaintextCredentials(raw.keys());
     const problems: string[] = [];
-    const known = ACCEPTED_KEYS;
+    // An app's secret may live under stevedore: too (`pulumi config set --secret dbPassword ...`).
+    const known = [...ACCEPTED_KEYS, ...secretEnvKeys(raw.get("apps")).filter((k) => !ACCEPTED_KEYS.includes(k))];
 
     for (const key of raw.keys()) {
         if (!known.includes(key))
@@ -127,6 +134,14 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     }
 
     const apps = (parsed.apps ?? []).map((app) => resolveApp(app, parsed.platform ?? "linux/amd64", projectDir));
+    problems.push(
+        ...appReferenceProblems({
+            apps,
+            renderDir: parsed.renderDir,
+            networkPolicy: parsed.networkPolicy ?? false,
+            ownKeys: ACCEPTED_KEYS,
+        }),
+    );
     apps.forEach((app, i) => {
         // A pinned or promoted app is never built, so its build context need not exist.
         if (buildsFromSource(app, parsed.promoteFrom)) problems.push(...checkBuildPaths(app, i, projectDir));
@@ -151,6 +166,7 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
         kubeconfig: parsed.kubeconfig === undefined ? undefined : pulumi.secret(parsed.kubeconfig),
         promoteFrom: parsed.promoteFrom,
         buildOnPreview: parsed.buildOnPreview ?? false,
+        networkPolicy: parsed.networkPolicy ?? false,
         bindTarget: composeTarget(bindTarget, overrides),
     };
 }
@@ -163,6 +179,7 @@ function resolveApp(app: AppSettings, defaultPlatform: string, projectDir: strin
         context: relative,
         dockerfilePath: path.join(relative, app.dockerfile),
         platform: app.platform ?? defaultPlatform,
+        secretValues: secretEnvValues(app),
     };
 }
 

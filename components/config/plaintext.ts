@@ -18,6 +18,11 @@ const SET_SECRET: Record<(typeof CREDENTIAL_KEYS)[number], string> = {
  */
 const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean }).isConfigSecret;
 
+/** Whether the engine holds `fullKey` as a secret; undefined when this SDK cannot say. */
+export function configKeyIsSecret(fullKey: string): boolean | undefined {
+    return isConfigSecret === undefined ? undefined : isConfigSecret(fullKey);
+}
+
 /** One warning per credential key in `setKeys` that the engine does not hold as a secret. */
 export function plaintextCredentialWarnings(setKeys: Iterable<string>, stack: string): string[] {
     if (isConfigSecret === undefined) return [];

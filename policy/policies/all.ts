@@ -8,6 +8,7 @@ import { healthProbes } from "./probes";
 import { noNeverPullPolicy } from "./pullPolicy";
 import { replicasForAvailability } from "./replicas";
 import { resourceLimits } from "./resourceLimits";
+import { noPlainSecretEnv } from "./secretEnv";
 
 /** Every policy of the pack, in the order the report lists them; kept apart from index.ts so tests load them without starting the pack's server. */
 export function allPolicies(facts: () => StackFacts = runtimeFacts): ResourceValidationPolicy[] {
@@ -20,5 +21,6 @@ export function allPolicies(facts: () => StackFacts = runtimeFacts): ResourceVal
         replicasForAvailability(facts),
         healthProbes,
         noHelmRelease,
+        noPlainSecretEnv,
     ];
 }

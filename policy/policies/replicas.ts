@@ -17,6 +17,9 @@ const SCALED_TYPES = [
     "kubernetes:apps/v1:ReplicaSet",
     "kubernetes:core/v1:ReplicationController",
 ].flatMap((type) => [type, `${type}Patch`]);
+const HPA_TYPES = ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"];
+/** The annotation stevedore puts on a Deployment whose replica count an autoscaler owns. */
+export const AUTOSCALED_BY = "stevedore.dev/autoscaled-by";
 const DEFAULT_PRODUCTION_STACKS = ["prod"];
 
 /**
@@ -27,7 +30,7 @@ export function replicasForAvailability(facts: () => StackFacts = runtimeFacts):
     return {
         name: "replicas-for-availability",
         description:
-            "Deployments, StatefulSets, ReplicaSets and ReplicationControllers of production stacks run at least 2 replicas.",
+            "Deployments, StatefulSets, ReplicaSets and ReplicationControllers of production stacks run at least 2 replicas (autoscaled: the HPA's minReplicas).",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
@@ -40,14 +43,21 @@ export function replicasForAvailability(facts: () => StackFacts = runtimeFacts):
             },
         },
         validateResource: (args, reportViolation) => {
-            if (!SCALED_TYPES.includes(args.type)) return;
+            const hpa = HPA_TYPES.includes(args.type);
+            if (!SCALED_TYPES.includes(args.type) && !hpa) return;
             const config = args.getConfig<ReplicasConfig>();
             const stack = facts().stack;
             const production = (config.productionStacks ?? DEFAULT_PRODUCTION_STACKS).includes(stack);
             const minimum = config.minReplicas ?? (production ? 2 : 1);
-            const replicas = readPath(args.props, ["spec", "replicas"]);
+            const replicas = readPath(args.props, hpa ? ["spec", "minReplicas"] : ["spec", "replicas"]);
             if (replicas === UNKNOWN) return; // computed: cannot judge yet
             if (replicas === undefined && isPatch(args.type)) return; // a patch leaves it as it is
+            // An autoscaled Deployment has no count of its own: its autoscaler's minReplicas is judged instead.
+            if (
+                replicas === undefined &&
+                readPath(args.props, ["metadata", "annotations", AUTOSCALED_BY]) !== undefined
+            )
+                return;
             // Kubernetes runs one replica when the field is absent.
             const count = typeof replicas === "number" ? replicas : 1;
             if (count < minimum) {

@@ -68,6 +68,7 @@ describe("the policy pack as the engine drives it (gRPC)", function () {
             "no-helm-release",
             "no-latest-tag",
             "no-never-pull-policy",
+            "no-plain-secret-env",
             "replicas-for-availability",
             "resource-limits",
             "run-as-non-root",

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { StackFacts } from "../lib/facts";
-import { replicasForAvailability } from "../policies/replicas";
+import { AUTOSCALED_BY, replicasForAvailability } from "../policies/replicas";
 import { container, DAEMON_SET, DEPLOYMENT, podSpec, STATEFUL_SET, workload } from "./fixtures";
 import { COMPUTED, Props, violations } from "./harness";
 
@@ -58,5 +58,19 @@ describe("replicas-for-availability (advisory)", () => {
         const policy = replicasForAvailability(stack("prod"));
         assert.deepStrictEqual(await violations(policy, DEPLOYMENT, workload(DEPLOYMENT, spec, COMPUTED.number)), []);
         assert.deepStrictEqual(await violations(policy, DAEMON_SET, workload(DAEMON_SET, spec)), []);
+    });
+
+    it("judges an autoscaled Deployment by its HorizontalPodAutoscaler's minReplicas", async () => {
+        const policy = replicasForAvailability(stack("prod"));
+        const props = workload(DEPLOYMENT, spec);
+        delete (props.spec as Props).replicas;
+        (props.metadata as Props).annotations = { [AUTOSCALED_BY]: "HorizontalPodAutoscaler/backend" };
+        assert.deepStrictEqual(await violations(policy, DEPLOYMENT, props), []);
+        const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+        const hpa = (min: number) => ({ metadata: { name: "backend" }, spec: { minReplicas: min, maxReplicas: 6 } });
+        assert.deepStrictEqual(await violations(policy, HPA, hpa(2)), []);
+        assert.deepStrictEqual(await violations(policy, HPA, hpa(1)), [
+            'HorizontalPodAutoscaler "backend" runs 1 replica(s); stack "prod" is a production stack, so it needs at least 2 to survive a node drain or a rollout',
+        ]);
     });
 });

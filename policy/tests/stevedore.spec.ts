@@ -26,6 +26,7 @@ describe("the pack against stevedore's own Deployment", () => {
             "replicas-for-availability": "advisory",
             "health-probes": "advisory",
             "no-helm-release": "mandatory",
+            "no-plain-secret-env": "mandatory",
         });
     });
 

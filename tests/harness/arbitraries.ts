@@ -41,7 +41,7 @@ export const usesGenericRegistry = (v: Variant): boolean => v.includes("generic"
 export const usesKubeconfigCluster = (v: Variant): boolean => v.includes("kubeconfig");
 
 /** Prefixes of every generated credential, so a leak check can search the serialized state for them. */
-export const SENTINEL = { push: "leak-push-", pull: "leak-pull-", kube: "leak-kube-" } as const;
+export const SENTINEL = { push: "leak-push-", pull: "leak-pull-", kube: "leak-kube-", app: "leak-app-" } as const;
 
 const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
 /** Lowercase words that are app names for every registry (DNS label, ECR and Artifact Registry names). */
@@ -68,7 +68,71 @@ export function inlineKubeconfig(token: string): string {
 export const KUBECONFIG_FILE = path.join(os.tmpdir(), "stevedore-properties.kubeconfig");
 fs.writeFileSync(KUBECONFIG_FILE, inlineKubeconfig("file-token-not-a-secret-of-the-stack"));
 
-const app = (name: string) =>
+/** A worker's keys, or a service's non-HTTP probe: each drops the keys it contradicts (healthPath, expose). */
+const role = fc.oneof(
+    { weight: 3, arbitrary: fc.constant({}) },
+    {
+        weight: 1,
+        arbitrary: fc
+            .option(fc.constant({ type: "exec", command: ["node", "check.js"] }), { nil: undefined })
+            .map((probe) => ({ worker: true, port: "none", command: ["node", "worker.js"], probe })),
+    },
+    {
+        weight: 1,
+        arbitrary: fc
+            .constantFrom(
+                { type: "tcp" },
+                { type: "grpc", service: "health" },
+                { type: "none" },
+                { type: "exec", command: ["true"] },
+            )
+            .map((probe) => ({ probe })),
+    },
+);
+
+/** The keys of a real service (#25); `secret` adds a secretEnv whose config key validCase sets with --secret. */
+const serviceKeys = (forceSecret: boolean) =>
+    fc.record({
+        role,
+        autoscale: fc.option(
+            fc
+                .tuple(
+                    fc.integer({ min: 1, max: 10 }),
+                    fc.integer({ min: 0, max: 20 }),
+                    fc.integer({ min: 10, max: 100 }),
+                )
+                .map(([min, extra, cpuPercent]) => ({ min, max: min + extra, cpuPercent })),
+            { nil: undefined },
+        ),
+        secret: forceSecret ? fc.constant(true) : fc.boolean(),
+        files: fc.option(
+            fc.dictionary(
+                fc
+                    .tuple(
+                        fc.constantFrom("app", "api", "svc/conf"),
+                        fc.constantFrom("config.json", "app.yaml", "nginx.conf"),
+                    )
+                    .map(([dir, file]) => `/etc/${dir}/${file}`),
+                fc.string({ maxLength: 40 }),
+                { minKeys: 1, maxKeys: 2 },
+            ),
+            { nil: undefined },
+        ),
+        migrate: fc.option(
+            fc
+                .integer({ min: 10, max: 3600 })
+                .map((timeoutSeconds) => ({ command: ["node", "migrate.js"], timeoutSeconds })),
+            { nil: undefined },
+        ),
+        envFrom: fc.option(fc.constant([{ secret: "db-creds" }, { configMap: "flags", optional: true }]), {
+            nil: undefined,
+        }),
+    });
+
+/** The config key an app's generated secretEnv names: validCase sets it, secret, with a sentinel value. */
+export const appSecretKey = (app: string) => `${app}:dbPassword`;
+
+const app = (name: string, forceSecret: boolean) =>
     fc
         .record(
             {
@@ -85,12 +149,40 @@ const app = (name: string) =>
                     fc.constant({ expose: "loadBalancer" }),
                     word.map((host) => ({ expose: "ingress", ingress: { host: `${host}.example.com` } })),
                 ),
+                extra: serviceKeys(forceSecret),
             },
-            { requiredKeys: ["context"] },
+            { requiredKeys: ["context", "extra"] },
         )
-        .map(({ exposure, ...rest }) => ({ name, ...rest, ...(exposure ?? {}) }));
+        .map(({ exposure, extra, ...rest }) => {
+            const entry: Record<string, unknown> = { name, ...rest, ...(exposure ?? {}) };
+            const { worker, ...roleKeys } = extra.role as { worker?: boolean; probe?: unknown };
+            Object.assign(entry, roleKeys);
+            if (entry.probe === undefined) delete entry.probe;
+            if (worker === true || entry.probe !== undefined) delete entry.healthPath;
+            if (worker === true) {
+                delete entry.ingress;
+                entry.expose = "none";
+            }
+            if (extra.autoscale !== undefined) {
+                delete entry.replicas;
+                entry.autoscale = extra.autoscale;
+            }
+            if (extra.secret) {
+                // env may hold the same name; secretEnv's must be its own.
+                const env = (entry.env ?? {}) as Record<string, string>;
+                delete env.DB_PASSWORD;
+                entry.secretEnv = { DB_PASSWORD: appSecretKey(name) };
+            }
+            for (const key of ["files", "migrate", "envFrom"] as const)
+                if (extra[key] !== undefined) entry[key] = extra[key];
+            return entry;
+        });
 
-const apps = fc.uniqueArray(appName, { minLength: 1, maxLength: 3 }).chain((names) => fc.tuple(...names.map(app)));
+const appsOf = (forceSecret: boolean) =>
+    fc
+        .uniqueArray(appName, { minLength: 1, maxLength: 3 })
+        .chain((names) => fc.tuple(...names.map((n) => app(n, forceSecret))));
+const apps = appsOf(false);
 
 const localSettings = fc.record(
     {
@@ -220,7 +312,7 @@ export function validCase(
     const none = fc.constant(undefined);
     return fc
         .record({
-            apps,
+            apps: always ? appsOf(true) : apps,
             settings: target === undefined ? none : settingsOf[target],
             registry: usesGenericRegistry(variant) ? genericRegistry : none,
             cluster: usesKubeconfigCluster(variant) ? kubeconfigCluster : none,
@@ -264,6 +356,12 @@ export function validCase(
                     config["stevedore:kubeconfig"] = inlineKubeconfig(`${SENTINEL.kube}${token}`);
                     secretKeys.push("kubeconfig");
                 }
+            }
+            for (const entry of list) {
+                if (entry.secretEnv === undefined) continue;
+                const key = appSecretKey(String(entry.name));
+                config[key] = `${SENTINEL.app}${String(entry.name).replace(/-/g, "")}`;
+                secretKeys.push(key);
             }
             return { variant, config, secretKeys };
         });

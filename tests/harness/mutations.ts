@@ -44,6 +44,7 @@ const DOCUMENTED: Record<string, readonly string[]> = {
         "azure",
         "aws",
         "gcp",
+        "networkPolicy",
     ],
     app: [
         "name",
@@ -61,6 +62,15 @@ const DOCUMENTED: Record<string, readonly string[]> = {
         "runAsUser",
         "expose",
         "ingress",
+        "secretEnv",
+        "envFrom",
+        "files",
+        "command",
+        "args",
+        "probe",
+        "migrate",
+        "autoscale",
+        "allowFrom",
     ],
     local: ["registry", "kubeconfig", "context"],
     azure: ["location", "resourceGroup", "registry", "cluster"],
@@ -207,6 +217,39 @@ const edits = (variant: Variant): fc.Arbitrary<Edit>[] => {
                 return [`stevedore:apps[${n % appsOf(c).length}].${ingress ? "ingress" : "expose"}`];
             },
         })),
+        // Contradictions between the keys of a real service (#25): each must name the key it breaks.
+        i.map((n) => ({
+            mutation: "conflicting keys",
+            apply: (c: Config) => {
+                const k = n % appsOf(c).length;
+                Object.assign(appsOf(c)[k], { port: "none", probe: { type: "http" }, expose: "none" });
+                delete appsOf(c)[k].ingress;
+                return [`stevedore:apps[${k}].probe`];
+            },
+        })),
+        fc.tuple(i, fc.integer({ min: 1, max: 100 })).map(([n, replicas]) => ({
+            mutation: "conflicting keys",
+            apply: (c: Config) => {
+                const k = n % appsOf(c).length;
+                Object.assign(appsOf(c)[k], { replicas, autoscale: { min: 1, max: 3 } });
+                return [`stevedore:apps[${k}].replicas`];
+            },
+        })),
+        i.map((n) => ({
+            mutation: "missing required key",
+            apply: (c: Config) => {
+                const k = n % appsOf(c).length;
+                appsOf(c)[k].secretEnv = { API_TOKEN: "nowhere:token" };
+                return [`stevedore:apps[${k}].secretEnv.API_TOKEN`];
+            },
+        })),
+        fc
+            .tuple(i, fc.constantFrom("Db_Creds", "-x", "a".repeat(254)))
+            .map(([n, name]) => appEdit("bad name", n, "envFrom", [{ secret: name }])),
+        fc
+            .tuple(i, fc.constantFrom("relative.json", "/etc/../x", "/etc/app/"))
+            .map(([n, p]) => appEdit("bad name", n, "files", { [p]: "{}" })),
+        fc.tuple(i, fc.constantFrom("ping", 7, "HTTP")).map(([n, type]) => appEdit("wrong type", n, "probe", { type })),
         // A number the JSON decoder turns into Infinity: the engine hands config over as text.
         i.map((n) => ({
             mutation: "out of range",

@@ -1,5 +1,7 @@
 "use strict";
 // The backend's request handling, kept free of the listening socket so tests can drive it directly.
+const crypto = require("crypto");
+const fs = require("fs");
 
 /** What this build was made from: set at build time by stevedore (see the Dockerfile). */
 function buildInfo(env) {
@@ -8,6 +10,23 @@ function buildInfo(env) {
         sourceHash: env.STEVEDORE_SOURCE_HASH || "unknown",
         node: process.version,
     };
+}
+
+/**
+ * What the pod was given at runtime, for checking a deployment from outside: the contents of the
+ * file named by CONFIG_FILE, and a sha256 of DB_PASSWORD (never the value itself).
+ */
+function runtimeInfo(env) {
+    let configFile = null;
+    if (env.CONFIG_FILE) {
+        try {
+            configFile = fs.readFileSync(env.CONFIG_FILE, "utf8");
+        } catch {
+            configFile = null;
+        }
+    }
+    const secretSha256 = env.DB_PASSWORD ? crypto.createHash("sha256").update(env.DB_PASSWORD).digest("hex") : null;
+    return { configFile, secretSha256 };
 }
 
 function sendJson(res, status, body) {
@@ -28,6 +47,8 @@ function createHandler(env = process.env) {
                 return sendJson(res, 200, { status: "ok" });
             case "/version":
                 return sendJson(res, 200, info);
+            case "/runtime":
+                return sendJson(res, 200, runtimeInfo(env));
             case "/api/greeting": {
                 const name = (url.searchParams.get("name") || "world").slice(0, 64);
                 return sendJson(res, 200, {
@@ -41,4 +62,4 @@ function createHandler(env = process.env) {
     };
 }
 
-module.exports = { createHandler, buildInfo };
+module.exports = { createHandler, buildInfo, runtimeInfo };

@@ -34,3 +34,18 @@ test("unknown paths are 404 and other methods 405", async () => {
     assert.equal((await fetch(`${base}/nope`)).status, 404);
     assert.equal((await fetch(`${base}/healthz`, { method: "POST" })).status, 405);
 });
+
+test("runtime reports the configured file and only a hash of the secret", async () => {
+    const fs = require("node:fs");
+    const os = require("node:os");
+    const path = require("node:path");
+    const { runtimeInfo } = require("../src/app");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "backend-")), "config.json");
+    fs.writeFileSync(file, '{"mode":"e2e"}');
+    const info = runtimeInfo({ CONFIG_FILE: file, DB_PASSWORD: "pw" });
+    assert.equal(info.configFile, '{"mode":"e2e"}');
+    assert.equal(info.secretSha256, "30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4");
+    assert.deepEqual(runtimeInfo({}), { configFile: null, secretSha256: null });
+    const body = await (await fetch(`${base}/runtime`)).json();
+    assert.deepEqual(body, { configFile: null, secretSha256: null });
+});
