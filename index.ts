@@ -5,6 +5,7 @@ import { loadConfig } from "./components/config/load";
 import { previousHistories, nextHistory } from "./components/image/history";
 import { readPromotion } from "./components/image/promote";
 import { appImageRef } from "./components/image/source";
+import { renderModePull } from "./components/kube/renderedPull";
 
 /** The stevedore program: config, target setup, registry, cluster, apps, outputs. */
 export = async () => {
@@ -47,7 +48,11 @@ export = async () => {
         provider: cluster.provider,
         defaultDenyIngress: config.networkPolicy,
     });
-    const pull = cluster.grantPull(registry.pullAccess, namespace.name);
+    // In render mode a pull Secret would be written to disk with its password: it is named, not rendered.
+    const pull =
+        config.renderDir === undefined
+            ? cluster.grantPull(registry.pullAccess, namespace.name)
+            : renderModePull(cluster, registry.pullAccess, namespace.name);
 
     // 5. Apps: each image pinned, promoted from another stack, or built and pushed; deployed by
     //    digest, each with its history of digests, current first.

@@ -97,6 +97,29 @@ describe("generic registry", () => {
         }
     });
 
+    it("render mode names the pull Secret in each Deployment but renders none, so no manifest holds the registry password", async () => {
+        const run = await runProgram(
+            withRegistry({ address: "docker.io/myuser" }, { ...PUSH, "stevedore:renderDir": "rendered/dev" }),
+            {},
+            SECRET_KEYS,
+        );
+        assert.deepStrictEqual(run.ofType(SECRET), [], "a rendered Secret would be written to disk in plain text");
+        const manifests = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+        assert.ok(manifests.length > 0, "the apps are rendered");
+        assert.deepStrictEqual(
+            manifests.filter((r) => JSON.stringify(r.inputs).includes("dckr_pat")).map((r) => r.name),
+            [],
+        );
+        for (const app of ["backend", "frontend"]) {
+            assert.deepStrictEqual(
+                podSpec(run.get("kubernetes:apps/v1:Deployment", `${app}-deploy`)).imagePullSecrets,
+                [{ name: "stevedore-pull" }],
+            );
+        }
+        // The push still carries its credentials: images are built and pushed in render mode too.
+        assert.strictEqual(pushAuth(run, "backend").password, "dckr_pat_push");
+    });
+
     it("uses separate read-only pull credentials for the Secret and keeps the push token for pushes only", async () => {
         const run = await runProgram(
             withRegistry({ address: "docker.io/myuser", pull: "secret" }, { ...PUSH, ...PULL }),

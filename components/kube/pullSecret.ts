@@ -20,6 +20,9 @@ export function dockerConfigJson(credentials: RegistryCredentials): string {
     });
 }
 
+/** The name of the pull Secret in the apps' namespace, which every Deployment of a registry with credentials names. */
+export const PULL_SECRET_NAME = "stevedore-pull";
+
 /** A `kubernetes.io/dockerconfigjson` Secret in `namespace`; its content stays a Pulumi secret. */
 export function pullSecret(
     name: string,
@@ -30,7 +33,7 @@ export function pullSecret(
     return new k8s.core.v1.Secret(
         name,
         {
-            metadata: { name: "stevedore-pull", namespace, labels: { "app.kubernetes.io/managed-by": "stevedore" } },
+            metadata: { name: PULL_SECRET_NAME, namespace, labels: { "app.kubernetes.io/managed-by": "stevedore" } },
             type: "kubernetes.io/dockerconfigjson",
             stringData: { ".dockerconfigjson": pulumi.secret(credentials.apply(dockerConfigJson)) },
         },

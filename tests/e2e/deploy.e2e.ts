@@ -198,7 +198,9 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
                 "stevedore:renderDir": renderDir,
             });
             expectOk(ws.pulumi(["config", "set", "--secret", "--stack", "render", "stevedore:registryPassword", password]), "config set --secret");
-            expectOk(up("render up", "render"), "up of the render stack");
+            const renderUp = up("render up", "render");
+            expectOk(renderUp, "up of the render stack");
+            assert.match(renderUp.output, /the pull Secret stevedore-pull is not rendered/, "render up says how to create the pull Secret");
             const rendered = renderedDeployments(renderDir);
             // The render stack builds its own images (docker builds are not byte-reproducible, so
             // their digests differ from the e2e stack's); each manifest must pin the one it pushed.
@@ -208,6 +210,11 @@ describe("the local target on the real engine (dockerd, registry, kube-apiserver
                 assert.ok(tag !== undefined, `${app.name}: the render stack pushed an image`);
                 assert.strictEqual(rendered.get(app.name), await registryRef(app.name, tag), `${app.name}: rendered digest`);
             }
+            // The pull Secret is named, never written: no rendered file holds the registry password.
+            const renderedText = readTree(renderDir);
+            assert.ok(!renderedText.includes(password), "the registry password is in a rendered manifest");
+            assert.ok(!renderedText.includes(Buffer.from(`${USERNAME}:${password}`).toString("base64")), "the base64 auth is in a rendered manifest");
+            assert.match(renderedText, /stevedore-pull/, "the Deployments name the pull Secret");
             const applied = kubectl(["apply", "--dry-run=server", "-R", "-f", renderDir]);
             assert.match(applied, /deployment\.apps\/backend (configured|unchanged|created) \(server dry run\)/);
             expectOk(ws.pulumi(["destroy", "--yes", "--stack", "render"], { timeoutMs: 5 * 60_000 }), "destroy of the render stack");
@@ -235,6 +242,15 @@ function pushedTags(resources: { type: string; urn: string; outputs?: Record<str
         tags.set(app, imageName.slice(imageName.lastIndexOf(":") + 1));
     }
     return tags;
+}
+
+/** Every file under `dir`, concatenated. */
+function readTree(dir: string): string {
+    return fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
+        .join("\n");
 }
 
 /** App name -> image of every Deployment in the rendered YAML under `dir`. */
