@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { E2eEnvironment } from "./harness/environment";
-import { freePort } from "./harness/processes";
+import { freePort, waitFor } from "./harness/processes";
 import { RegistryClient } from "./harness/registryClient";
 import { devApps, localStackConfig } from "./harness/stackConfig";
 import { expectOk, Workspace } from "./harness/workspace";
@@ -58,10 +58,13 @@ describe("dev -> prod promotion and rollback by digest on a real node (two regis
     const stateCount = (stack: StackUnderTest, type: string) => ws.stateResources(stack.name).filter((r) => r.type === type).length;
 
     /** Every pod of `app` on prod runs `ref`, on the real node, with the container started from that digest. */
-    const assertProdRuns = (app: string, ref: string) => {
+    const assertProdRuns = async (app: string, ref: string) => {
         assert.strictEqual(deployedImage(prod, app), ref, `${app}: prod's Deployment runs ${ref}`);
-        // A replaced pod drains for drainSeconds after `up` returns; only the pods staying count.
-        const running = pods(prod, app).filter((pod) => pod.metadata.deletionTimestamp === undefined);
+        // A replaced pod drains for drainSeconds after `up` returns; only the pods staying count. The
+        // rollout is complete once the old ReplicaSet is scaled to 0, but its controller marks the old
+        // pod deleted a moment later: give it a few seconds before counting.
+        const staying = () => pods(prod, app).filter((pod) => pod.metadata.deletionTimestamp === undefined);
+        const running = await waitFor(`${app}: one prod pod`, () => (staying().length === 1 ? staying() : undefined), 15_000).catch(() => staying());
         assert.strictEqual(running.length, 1, `${app}: one prod pod`);
         for (const pod of running) {
             assert.strictEqual(pod.spec.nodeName, env.node?.name);
@@ -159,7 +162,7 @@ describe("dev -> prod promotion and rollback by digest on a real node (two regis
             const tag = `promoted-${digest.slice("sha256:".length, "sha256:".length + 12)}`;
             assert.deepStrictEqual(await prod.registry.tags(app), [tag]);
             assert.strictEqual(await prod.registry.digest(app, tag), digest, `${app}: the copy in prod's registry has dev's digest`);
-            assertProdRuns(app, ref);
+            await assertProdRuns(app, ref);
         }
         // containerd pulled prod's references from prod's registry, with prod's pull Secret (dev's pods pulled dev's).
         const images = env.node?.ctr(["images", "ls", "-q"]) ?? "";
@@ -167,7 +170,7 @@ describe("dev -> prod promotion and rollback by digest on a real node (two regis
         expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", prod.name]), "prod preview --expect-no-changes after the promotion");
     });
 
-    it("a new dev build reaches prod on prod's next up only, which copies the changed app alone", () => {
+    it("a new dev build reaches prod on prod's next up only, which copies the changed app alone", async () => {
         fs.appendFileSync(ws.file("apps/backend/src/app.js"), "\n// e2e: a change that dev builds and prod promotes\n");
         up(dev);
         const devOut = appsOutput(dev);
@@ -175,15 +178,15 @@ describe("dev -> prod promotion and rollback by digest on a real node (two regis
         assert.notStrictEqual(rebuilt, built.backend[0], "dev rebuilt the backend");
         assert.strictEqual(digestOf(devOut.frontend.image), built.frontend[0], "dev left the unchanged frontend alone");
         built.backend.push(rebuilt);
-        assertProdRuns("backend", `localhost:${prod.port}/backend@${built.backend[0]}`);
+        await assertProdRuns("backend", `localhost:${prod.port}/backend@${built.backend[0]}`);
         forgetDevImages();
 
         const since = Date.now() / 1000;
         up(prod);
         const events = actions(since);
         assert.strictEqual(events.push, 1, `only the backend is copied, got ${JSON.stringify(events)}`);
-        assertProdRuns("backend", `localhost:${prod.port}/backend@${rebuilt}`);
-        assertProdRuns("frontend", `localhost:${prod.port}/frontend@${built.frontend[0]}`);
+        await assertProdRuns("backend", `localhost:${prod.port}/backend@${rebuilt}`);
+        await assertProdRuns("frontend", `localhost:${prod.port}/frontend@${built.frontend[0]}`);
         const history = appsOutput(prod).backend.history ?? [];
         assert.deepStrictEqual(history.slice(0, 2), [`localhost:${prod.port}/backend@${rebuilt}`, `localhost:${prod.port}/backend@${built.backend[0]}`], "prod's history: newest first");
     });
@@ -200,15 +203,15 @@ describe("dev -> prod promotion and rollback by digest on a real node (two regis
         const events = actions(since);
         assert.strictEqual(events.push ?? 0, 0, `a rollback pushes nothing, got ${JSON.stringify(events)}`);
         assert.strictEqual(events.pull ?? 0, 0, `a rollback pulls nothing into the engine, got ${JSON.stringify(events)}`);
-        assertProdRuns("backend", previous);
-        assertProdRuns("frontend", `localhost:${prod.port}/frontend@${built.frontend[0]}`);
+        await assertProdRuns("backend", previous);
+        await assertProdRuns("frontend", `localhost:${prod.port}/frontend@${built.frontend[0]}`);
         // The pin is in the stack file, for review; the newer copy stays in the registry (keepRemotely) for a roll forward.
         assert.match(ws.stackFile(prod.name), new RegExp(`image: ${previous}`));
         assert.strictEqual(await prod.registry.digest("backend", `promoted-${built.backend[1].slice(7, 19)}`), built.backend[1]);
 
         const unpin = ws.run("ts-node", ["scripts/rollback.ts", "--stack", prod.name, "backend", "--unpin", "--no-policy", "--yes", "--non-interactive"], { timeoutMs: 12 * 60_000 });
         expectOk(unpin, "npm run rollback -- --unpin");
-        assertProdRuns("backend", current);
+        await assertProdRuns("backend", current);
         assert.doesNotMatch(ws.stackFile(prod.name), new RegExp(`image: localhost:${prod.port}/backend@`));
     });
 });
