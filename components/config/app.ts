@@ -1,15 +1,11 @@
 import { z } from "zod";
+import { appPlatforms, buildCache, buildSecrets, builderName, sshForwards } from "./build";
 import { pinnedImage } from "./pin";
 
 /** DNS-1123 label, short enough to leave room for the suffixes Kubernetes adds to pod names. */
 export const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
     message: "must be a DNS label: lowercase a-z, 0-9 and '-', starting with a letter, at most 40 characters",
 });
-
-/** An image platform such as `linux/amd64`: `stevedore:platform` and an app's own `platform`. */
-export const platform = z
-    .string()
-    .regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" });
 
 /** Kubernetes resource quantities such as `100m`, `0.5`, `128Mi`, `1G`. */
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, {
@@ -42,8 +38,14 @@ export const appSchema = z
         dockerfile: z.string().min(1).default("Dockerfile"),
         buildTarget: z.string().min(1).optional(),
         buildArgs: z.record(z.string(), z.string()).default({}),
-        platform: platform.optional(),
+        platform: appPlatforms.optional(),
         cacheFrom: z.array(z.string().min(1)).default([]),
+        // BuildKit only (a buildx builder): see components/config/build.ts.
+        builder: builderName.optional(),
+        buildSecrets,
+        ssh: sshForwards,
+        buildCache: buildCache.optional(),
+        refreshBaseImages: z.boolean().optional(),
         port: z.number().int().min(1).max(65535).default(8080),
         replicas: z.number().int().min(1).max(100).default(2),
         env: z.record(envName, z.string()).default({}),

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BoundTarget } from "../contracts";
 import { TargetName, targetNames, targets } from "../targets";
-import { AppSettings, appsSchema, dnsLabel, platform } from "./app";
+import { AppSettings, appsSchema, dnsLabel } from "./app";
+import { buildCache, builderName, ENGINE_BUILDER, stackPlatforms } from "./build";
+import { BuildSettings, resolveBuild, secretKeysNamed, StackBuildDefaults } from "./buildRules";
 import { crossKeyProblems, settingsContext } from "./crossKey";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
@@ -18,7 +20,10 @@ export interface ResolvedApp extends AppSettings {
     context: string;
     /** Dockerfile path, relative to the project directory. */
     dockerfilePath: string;
-    platform: string;
+    /** The image's platforms; more than one makes it an image index. */
+    platform: string[];
+    /** How the image is built: builder, platforms, cache, build secrets. */
+    build: BuildSettings;
 }
 
 /** The whole stack config, parsed and validated once, before any resource is registered. */
@@ -46,7 +51,10 @@ const topLevel = {
     target: z.enum(targetNames).optional(),
     apps: appsSchema,
     namespace: dnsLabel.default("stevedore"),
-    platform: platform.default("linux/amd64"),
+    platform: stackPlatforms.default(["linux/amd64"]),
+    builder: builderName.default(ENGINE_BUILDER),
+    buildCache: buildCache.optional(),
+    refreshBaseImages: flag.default(false),
     renderDir: z.string().min(1).optional(),
     registryUsername: z.string().min(1).optional(),
     registryPassword: z.string().min(1).optional(),
@@ -87,13 +95,6 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const problems: string[] = [];
     const known = ACCEPTED_KEYS;
 
-    for (const key of raw.keys()) {
-        if (!known.includes(key))
-            problems.push(
-                `${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
-            );
-    }
-
     const parsed: Partial<TopLevel> = {};
     for (const [key, schema] of Object.entries(topLevel) as [keyof TopLevel, z.ZodType][]) {
         const value = raw.get(key);
@@ -104,6 +105,14 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
             const shown = SECRET_KEYS.has(key) ? "[secret]" : value;
             problems.push(...describeIssues(`${NAMESPACE}:${key}`, schema, shown, result.error.issues));
         }
+    }
+    // Keys that apps name as build secrets hold their values; they are accepted, never echoed.
+    const secretKeys = secretKeysNamed(parsed.apps ?? []);
+    for (const key of raw.keys()) {
+        if (!known.includes(key) && !secretKeys.has(key))
+            problems.unshift(
+                `${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
+            );
     }
     const context = settingsContext(parsed, raw, projectDir);
     const overrides = checkOverrides(raw, context);
@@ -126,7 +135,17 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
             );
     }
 
-    const apps = (parsed.apps ?? []).map((app) => resolveApp(app, parsed.platform ?? "linux/amd64", projectDir));
+    const defaults: StackBuildDefaults = {
+        platforms: parsed.platform ?? ["linux/amd64"],
+        builder: parsed.builder ?? ENGINE_BUILDER,
+        buildCache: parsed.buildCache,
+        refreshBaseImages: parsed.refreshBaseImages ?? false,
+    };
+    const apps = (parsed.apps ?? []).map((app, i) => {
+        const { build, problems: buildProblems } = resolveBuild(app, i, defaults);
+        if (buildsFromSource(app, parsed.promoteFrom)) problems.push(...buildProblems);
+        return resolveApp(app, build, projectDir);
+    });
     apps.forEach((app, i) => {
         // A pinned or promoted app is never built, so its build context need not exist.
         if (buildsFromSource(app, parsed.promoteFrom)) problems.push(...checkBuildPaths(app, i, projectDir));
@@ -155,14 +174,15 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     };
 }
 
-function resolveApp(app: AppSettings, defaultPlatform: string, projectDir: string): ResolvedApp {
+function resolveApp(app: AppSettings, build: BuildSettings, projectDir: string): ResolvedApp {
     const context = path.normalize(app.context ?? path.join("apps", app.name));
     const relative = path.isAbsolute(context) ? path.relative(projectDir, context) || "." : context;
     return {
         ...app,
         context: relative,
         dockerfilePath: path.join(relative, app.dockerfile),
-        platform: app.platform ?? defaultPlatform,
+        platform: build.platforms,
+        build,
     };
 }
 

@@ -32,7 +32,8 @@ export async function appImageRef(
         dockerfile: settings.dockerfilePath,
         buildArgs: settings.buildArgs,
         target: settings.buildTarget,
-        platform: settings.platform,
+        build: settings.build,
+        ssh: settings.ssh,
         cacheFrom: settings.cacheFrom,
         repository: args.registry.repository(settings.name),
         credentials: args.registry.pushCredentials,
@@ -72,6 +73,6 @@ async function promote(settings: ResolvedApp, source: string, registry: Registry
         server: registry.server,
         plainHttp: registry.plainHttp,
         credentials: registry.pushCredentials,
-        platform: settings.platform,
+        platform: settings.platform.join(","),
     }).ref;
 }
