@@ -1,4 +1,7 @@
 import * as assert from "assert";
+import { lifecyclePolicy } from "../components/aws/lifecyclePolicy";
+import { BUILD_CACHE_TAG } from "../components/image/buildRequest";
+import { PROMOTED_TAG_PREFIX } from "../components/image/copy";
 import { podSpec } from "./harness/k8s";
 import { plainSecrets } from "./harness/leaks";
 import { isSecret, unsecret } from "./harness/mocks";
@@ -220,5 +223,26 @@ describe("what the Docker engine's builder cannot do", () => {
             /stevedore:apps\[1\]\.platform = \["linux\/amd64","linux\/amd64"\]: lists a platform twice/,
         );
         for (const failed of [unknown, twice]) assert.strictEqual(failed.resources.length, 0);
+    });
+});
+
+describe("the registry cache tag and the registries' cleanup rules", () => {
+    it("is neither a src- nor a promoted- tag, so ECR's keep-last rule (src- tags only) never counts or expires it", () => {
+        assert.ok(!BUILD_CACHE_TAG.startsWith("src-") && !BUILD_CACHE_TAG.startsWith(PROMOTED_TAG_PREFIX));
+        const rules = (
+            JSON.parse(lifecyclePolicy({ untaggedExpiryDays: 1, keepLast: 1 })) as {
+                rules: { selection: { tagStatus: string; tagPrefixList?: string[] } }[];
+            }
+        ).rules;
+        for (const rule of rules.filter((r) => r.selection.tagStatus === "tagged")) {
+            assert.ok(
+                (rule.selection.tagPrefixList ?? []).every((prefix) => !BUILD_CACHE_TAG.startsWith(prefix)),
+                JSON.stringify(rule),
+            );
+        }
+        assert.ok(
+            rules.every((r) => r.selection.tagStatus !== "any"),
+            "no rule selects every tag",
+        );
     });
 });

@@ -19,8 +19,6 @@ export interface AppImageArgs {
     ssh?: { id: string; paths?: string[] }[];
     /** Image references to use as build cache. */
     cacheFrom?: string[];
-    /** Digest each FROM resolves to, with stevedore:refreshBaseImages: a republished base image changes the hash. */
-    baseImageDigests?: Record<string, string>;
     /** Repository to push to, without tag: `myacr.azurecr.io/backend`. */
     repository: pulumi.Input<string>;
     /** Push credentials, when the registry needs them. */
@@ -62,7 +60,6 @@ export class AppImage extends pulumi.ComponentResource {
             platform: args.build.platforms.join(","),
             secretIds: Object.keys(args.build.secrets),
             sshIds: ssh.map((s) => s.id),
-            baseImageDigests: args.baseImageDigests,
         });
         this.tag = `src-${hash.slice(0, 16)}`;
 
