@@ -38,9 +38,9 @@ export class BuildKit {
         this.dockerConfig = path.join(dir, "docker-config");
     }
 
-    /** Environment for docker and docker-build: the builder is found through DOCKER_CONFIG. */
-    env(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-        return { ...base, DOCKER_CONFIG: this.dockerConfig, BUILDX_NO_DEFAULT_ATTESTATIONS: "1" };
+    /** What docker and docker-build need to find the builder (DOCKER_CONFIG), to add to an environment. */
+    env(): NodeJS.ProcessEnv {
+        return { DOCKER_CONFIG: this.dockerConfig };
     }
 
     async start(): Promise<void> {
@@ -65,7 +65,7 @@ export class BuildKit {
 
     /** Runs `docker buildx <args>` with this builder's DOCKER_CONFIG. */
     buildx(args: string[], env: NodeJS.ProcessEnv = process.env): string {
-        return run("docker", ["buildx", ...args], { env: this.env(env), timeoutMs: 300_000 });
+        return run("docker", ["buildx", ...args], { env: { ...env, ...this.env() }, timeoutMs: 300_000 });
     }
 
     stop(): void {
