@@ -31,7 +31,7 @@ export class BuildKit {
     readonly dockerConfig: string;
     private daemon: Daemon | undefined;
 
-    constructor(private readonly dir: string) {
+    constructor(readonly dir: string) {
         fs.mkdirSync(dir, { recursive: true });
         this.builder = `stv-e2e-${crypto.randomBytes(3).toString("hex")}`;
         this.socket = path.join(dir, "buildkitd.sock");
