@@ -12,6 +12,11 @@ import { freePort, run, stopAll } from "./harness/processes";
 import { RegistryClient } from "./harness/registryClient";
 import { devApps, NODE_IMAGE, REGISTRY_IMAGE } from "./harness/stackConfig";
 import { ROOT } from "./harness/toolchain";
+
+/** The last commit before docker-build came in: the version an existing stack was deployed with. */
+const PREVIOUS_VERSION = "c62b85b";
+/** The program's own files (not apps/, not package.json: node_modules is shared). */
+const PROGRAM_FILES = ["Pulumi.yaml", "tsconfig.json", "main.js", "index.ts", "components"];
 import { CommandResult, expectOk, Workspace } from "./harness/workspace";
 
 const STACK = "build";
@@ -286,5 +291,43 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         }
         expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", "switch"]), "preview after the switch");
         expectOk(ws.pulumi(["destroy", "--yes", "--stack", "switch"], { timeoutMs: 5 * 60_000 }), "destroy of the switch stack");
+    });
+
+    it("a stack deployed by the previous version upgrades with no change at all: same resources, tags and digests", async () => {
+        const upgradeDir = fs.mkdtempSync(path.join(dir, "upgrade-render-"));
+        const baseNode = `${base.address}/${NODE_IMAGE}`;
+        // The previous version's program, from this repository's history, in place of this one's.
+        const swap = (from: "previous" | "current") => {
+            for (const file of PROGRAM_FILES) fs.rmSync(ws.file(file), { recursive: true, force: true });
+            if (from === "current") for (const file of PROGRAM_FILES) fs.cpSync(path.join(ROOT, file), ws.file(file), { recursive: true });
+            else run("bash", ["-c", `git -C "$0" archive ${PREVIOUS_VERSION} ${PROGRAM_FILES.join(" ")} | tar -x -C "$1"`, ROOT, ws.dir]);
+        };
+        ws.createStack("upgrade", {
+            "stevedore:target": "local",
+            "stevedore:local": { registry: { mode: "existing", address: `localhost:${registryPort}` } },
+            "stevedore:renderDir": upgradeDir,
+            "stevedore:registryUsername": USERNAME,
+            "stevedore:apps": devApps().map((app) => ({ ...app, buildArgs: { NODE_IMAGE: baseNode } })),
+        });
+        expectOk(ws.pulumi(["config", "set", "--secret", "--stack", "upgrade", "stevedore:registryPassword", password]), "config set --secret");
+        let before: { type: string; urn: string; outputs?: Record<string, unknown> }[];
+        try {
+            swap("previous");
+            expectOk(timed("previous version up", ["up", "--yes", "--stack", "upgrade"]), "up with the previous version");
+            before = ws.stateResources("upgrade");
+        } finally {
+            swap("current");
+        }
+        const rendered = renderedImages(upgradeDir);
+        expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", "upgrade"]), "preview with this version");
+        expectOk(timed("upgraded up (no-op)", ["up", "--yes", "--stack", "upgrade"]), "up with this version");
+        const urns = (rs: { urn: string }[]) => rs.map((r) => r.urn).sort();
+        const after = ws.stateResources("upgrade");
+        assert.deepStrictEqual(urns(after), urns(before), "the same resources, none orphaned or added");
+        const imageNames = (rs: typeof before) => rs.filter((r) => r.type === "docker:index/image:Image").map((r) => [r.urn, r.outputs?.imageName, r.outputs?.repoDigest]);
+        assert.strictEqual(imageNames(before).length, 2);
+        assert.deepStrictEqual(imageNames(after), imageNames(before), "the same tags and digests");
+        assert.deepStrictEqual(renderedImages(upgradeDir), rendered, "no Deployment changed");
+        expectOk(ws.pulumi(["destroy", "--yes", "--stack", "upgrade"], { timeoutMs: 5 * 60_000 }), "destroy of the upgrade stack");
     });
 });
