@@ -246,3 +246,20 @@ describe("the registry cache tag and the registries' cleanup rules", () => {
         );
     });
 });
+
+describe("promoting a multi-platform app", () => {
+    it("is a config error naming the app's key and what to do, before any read or copy", async () => {
+        const failed = await runFailing(
+            withConfig(dev, (c) => {
+                c["stevedore:promoteFrom"] = "organization/stevedore/dev";
+                apps(c)[0].platform = ["linux/amd64", "linux/arm64"];
+            }),
+        );
+        assert.match(
+            failed.error.message,
+            /stevedore:apps\[0\]\.platform = \["linux\/amd64","linux\/arm64"\]: app "backend" is promoted \(stevedore:promoteFrom\), and promotion copies one platform's image through the Docker engine/,
+        );
+        assert.match(failed.error.message, /pin the index instead \(stevedore:apps\[0\]\.image:/);
+        assert.strictEqual(failed.resources.length, 0);
+    });
+});

@@ -110,3 +110,15 @@ const BUILDX_PLATFORMS: ReadonlySet<string> = new Set(Object.values(Platform));
 export function isBuildxPlatform(p: string): p is Platform {
     return BUILDX_PLATFORMS.has(p);
 }
+
+/**
+ * Promotion copies an image through the Docker engine, one platform at a time, so it cannot carry
+ * an image index with its digest; said before anything is pulled or pushed.
+ */
+export function promotedIndexProblem(app: string, index: number, platforms: string[]): string {
+    return (
+        `${NAMESPACE}:apps[${index}].platform = ${JSON.stringify(platforms)}: app ${JSON.stringify(app)} is promoted (${NAMESPACE}:promoteFrom), ` +
+        "and promotion copies one platform's image through the Docker engine, so a multi-platform index cannot keep its digest on this version; " +
+        `pin the index instead (${NAMESPACE}:apps[${index}].image: <repository>@sha256:<index digest>) on a registry the cluster can pull from, or promote one platform`
+    );
+}

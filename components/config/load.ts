@@ -6,7 +6,7 @@ import { BoundTarget } from "../contracts";
 import { TargetName, targetNames, targets } from "../targets";
 import { AppSettings, appsSchema, dnsLabel } from "./app";
 import { buildCache, builderName, ENGINE_BUILDER, stackPlatforms } from "./build";
-import { BuildSettings, resolveBuild, secretKeysNamed, StackBuildDefaults } from "./buildRules";
+import { BuildSettings, promotedIndexProblem, resolveBuild, secretKeysNamed, StackBuildDefaults } from "./buildRules";
 import { crossKeyProblems, settingsContext } from "./crossKey";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
@@ -142,6 +142,8 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const apps = (parsed.apps ?? []).map((app, i) => {
         const { build, problems: buildProblems } = resolveBuild(app, i, defaults);
         if (buildsFromSource(app, parsed.promoteFrom)) problems.push(...buildProblems);
+        else if (parsed.promoteFrom !== undefined && app.image === undefined && build.platforms.length > 1)
+            problems.push(promotedIndexProblem(app.name, i, build.platforms));
         return resolveApp(app, build, projectDir);
     });
     apps.forEach((app, i) => {
