@@ -45,6 +45,7 @@ export const appSchema = z
         buildSecrets,
         ssh: sshForwards,
         buildCache: buildCache.optional(),
+        refreshBaseImages: z.boolean().optional(),
         port: z.number().int().min(1).max(65535).default(8080),
         replicas: z.number().int().min(1).max(100).default(2),
         env: z.record(envName, z.string()).default({}),

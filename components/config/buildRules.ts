@@ -15,6 +15,8 @@ export interface BuildSettings {
     builder: string;
     /** Layer cache between builds; only BuildKit builds have one (`none` for the engine's builder). */
     buildCache: BuildCache;
+    /** The content hash also covers the digest each FROM resolves to (one registry request per base image). */
+    refreshBaseImages: boolean;
     /** BuildKit secret id -> its value, a Pulumi secret. */
     secrets: Record<string, pulumi.Output<string>>;
 }
@@ -23,6 +25,7 @@ export interface StackBuildDefaults {
     platforms: string[];
     builder: string;
     buildCache?: BuildCache;
+    refreshBaseImages: boolean;
 }
 
 /** Whether a builder is BuildKit through buildx (docker-build), not the Docker engine's own. */
@@ -98,6 +101,7 @@ export function resolveBuild(
             platforms,
             builder,
             buildCache: buildx ? cache : "none",
+            refreshBaseImages: app.refreshBaseImages ?? defaults.refreshBaseImages,
             secrets,
         },
         problems,

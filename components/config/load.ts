@@ -54,6 +54,7 @@ const topLevel = {
     platform: stackPlatforms.default(["linux/amd64"]),
     builder: builderName.default(ENGINE_BUILDER),
     buildCache: buildCache.optional(),
+    refreshBaseImages: flag.default(false),
     renderDir: z.string().min(1).optional(),
     registryUsername: z.string().min(1).optional(),
     registryPassword: z.string().min(1).optional(),
@@ -138,6 +139,7 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
         platforms: parsed.platform ?? ["linux/amd64"],
         builder: parsed.builder ?? ENGINE_BUILDER,
         buildCache: parsed.buildCache,
+        refreshBaseImages: parsed.refreshBaseImages ?? false,
     };
     const apps = (parsed.apps ?? []).map((app, i) => {
         const { build, problems: buildProblems } = resolveBuild(app, i, defaults);

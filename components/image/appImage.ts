@@ -17,6 +17,8 @@ export interface AppImageArgs {
     build: BuildSettings;
     /** SSH agent sockets or keys forwarded to `RUN --mount=type=ssh` (BuildKit builders). */
     ssh?: { id: string; paths?: string[] }[];
+    /** Base image reference -> digest it resolves to now (refreshBaseImages): a republished base changes the tag. */
+    baseImageDigests?: Record<string, string>;
     /** Image references to use as build cache. */
     cacheFrom?: string[];
     /** Repository to push to, without tag: `myacr.azurecr.io/backend`. */
@@ -60,6 +62,7 @@ export class AppImage extends pulumi.ComponentResource {
             platform: args.build.platforms.join(","),
             secretIds: Object.keys(args.build.secrets),
             sshIds: ssh.map((s) => s.id),
+            baseImageDigests: args.baseImageDigests,
         });
         this.tag = `src-${hash.slice(0, 16)}`;
 

@@ -17,6 +17,8 @@ export interface BuildInputs {
     secretIds?: string[];
     /** SSH forward ids. */
     sshIds?: string[];
+    /** Base image reference -> the digest it resolves to now (refreshBaseImages). */
+    baseImageDigests?: Record<string, string>;
 }
 
 interface Filter {
@@ -77,5 +79,7 @@ export function contextHash(inputs: BuildInputs): string {
     // Only what is set is hashed, so an app without these keys keeps the tag it had before them.
     for (const id of [...(inputs.secretIds ?? [])].sort()) field(`secret:${id}`);
     for (const id of [...(inputs.sshIds ?? [])].sort()) field(`ssh:${id}`);
+    const bases = inputs.baseImageDigests ?? {};
+    for (const ref of Object.keys(bases).sort()) field(`from:${ref}=${bases[ref]}`);
     return hash.digest("hex");
 }

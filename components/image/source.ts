@@ -4,6 +4,7 @@ import { NAMESPACE } from "../config/raw";
 import { registryHost } from "../config/pin";
 import { Registry } from "../contracts";
 import { AppImage } from "./appImage";
+import { baseImageDigests as baseImages } from "./baseImages";
 import { ImageCopy } from "./copy";
 import { settled } from "./settled";
 
@@ -27,6 +28,9 @@ export async function appImageRef(
     if (settings.image !== undefined) return pinned(settings.image, `${NAMESPACE}:apps[${index}].image`, args.registry);
     const promoted = args.promoted?.get(settings.name);
     if (promoted !== undefined) return promote(settings, promoted, args.registry);
+    const baseImageDigests = settings.build.refreshBaseImages
+        ? await baseImages(settings.name, `${NAMESPACE}:apps[${index}]`, settings.dockerfilePath, settings.buildArgs)
+        : undefined;
     return new AppImage(settings.name, {
         context: settings.context,
         dockerfile: settings.dockerfilePath,
@@ -34,6 +38,7 @@ export async function appImageRef(
         target: settings.buildTarget,
         build: settings.build,
         ssh: settings.ssh,
+        baseImageDigests,
         cacheFrom: settings.cacheFrom,
         repository: args.registry.repository(settings.name),
         credentials: args.registry.pushCredentials,
