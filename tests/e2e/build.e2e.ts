@@ -260,6 +260,38 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", STACK]), "preview after the fix");
     });
 
+    it("refreshBaseImages: a republished base image changes nothing without it, and with it rebuilds exactly the apps built on it", async () => {
+        const baseNode = `${base.address}/${NODE_IMAGE}`;
+        const republish = (rev: number) => {
+            run("docker", ["build", "-t", baseNode, "-"], { env: docker.env(), input: `FROM ${baseNode}\nLABEL stevedore.e2e.rev=${rev}\n`, timeoutMs: 120_000 });
+            docker.docker(["push", baseNode]);
+        };
+        const ON_NODE = ["backend", "frontend", "secretive"].flatMap((app) => [`update docker-build:index:Image::${app}-image`, `update kubernetes:apps/v1:Deployment::${app}-deploy`]).sort();
+        republish(2);
+        expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", STACK]), "preview without the opt-in");
+        expectOk(ws.pulumi(["config", "set", "--stack", STACK, "stevedore:refreshBaseImages", "true"]), "config set refreshBaseImages");
+        const enabled = ws.pulumi(["preview", "--json", "--stack", STACK]);
+        expectOk(enabled, "preview --json with the opt-in");
+        assert.deepStrictEqual(changeSteps(enabled).sort(), ON_NODE, "turning it on rebuilds the apps built on the base once; multi (FROM scratch) stays");
+        expectOk(up("up with refreshBaseImages"), "up with the opt-in");
+        expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", STACK]), "preview right after");
+        const multiBefore = renderedImages(renderDir).get("multi");
+        republish(3);
+        const refreshed = ws.pulumi(["preview", "--json", "--stack", STACK]);
+        expectOk(refreshed, "preview --json after the base was republished");
+        assert.deepStrictEqual(changeSteps(refreshed).sort(), ON_NODE, "exactly the apps built on the base");
+        expectOk(timed("up after a base refresh", ["up", "--yes", "--stack", STACK]), "up after the base was republished");
+        const rendered = renderedImages(renderDir);
+        const state = ws.stateResources(STACK);
+        for (const app of ["backend", "frontend", "secretive"]) {
+            const image = state.find((r) => r.type === "docker-build:index:Image" && r.urn.endsWith(`::${app}-image`));
+            const tag = String(((image?.outputs?.tags ?? []) as string[])[0]);
+            assert.strictEqual(rendered.get(app), await registryRef(app, tag.slice(tag.lastIndexOf(":") + 1)), `${app}: pinned to the rebuilt image's digest`);
+        }
+        assert.strictEqual(rendered.get("multi"), multiBefore, "multi is untouched");
+        expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", STACK]), "preview after the refresh");
+    });
+
     it("a stack built by the Docker engine switches to the buildx builder in one up: each image rebuilt once under its tag, nothing left of the old builder", async () => {
         const switchDir = fs.mkdtempSync(path.join(dir, "switch-render-"));
         const baseNode = `${base.address}/${NODE_IMAGE}`;
@@ -293,7 +325,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         expectOk(ws.pulumi(["destroy", "--yes", "--stack", "switch"], { timeoutMs: 5 * 60_000 }), "destroy of the switch stack");
     });
 
-    it("a stack deployed by the previous version upgrades with no change at all: same resources, tags and digests", async () => {
+    it("a stack deployed by the previous version upgrades with no change at all: same resources, tags and digests", () => {
         const upgradeDir = fs.mkdtempSync(path.join(dir, "upgrade-render-"));
         const baseNode = `${base.address}/${NODE_IMAGE}`;
         // The previous version's program, from this repository's history, in place of this one's.
@@ -324,7 +356,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         const urns = (rs: { urn: string }[]) => rs.map((r) => r.urn).sort();
         const after = ws.stateResources("upgrade");
         assert.deepStrictEqual(urns(after), urns(before), "the same resources, none orphaned or added");
-        const imageNames = (rs: typeof before) => rs.filter((r) => r.type === "docker:index/image:Image").map((r) => [r.urn, r.outputs?.imageName, r.outputs?.repoDigest]);
+        const imageNames = (rs: typeof before) => rs.filter((r) => r.type === "docker:index/image:Image").map((r) => [r.urn, r.outputs?.imageName, r.outputs?.repoDigest].join(" ")).sort();
         assert.strictEqual(imageNames(before).length, 2);
         assert.deepStrictEqual(imageNames(after), imageNames(before), "the same tags and digests");
         assert.deepStrictEqual(renderedImages(upgradeDir), rendered, "no Deployment changed");
