@@ -159,6 +159,6 @@ export interface SettingsContext {
     inlineKubeconfig: boolean;
     /** Directory that relative paths in settings are resolved against. */
     projectDir: string;
-    /** The platform each app's image is built for, with the key that decides it (`stevedore:platform` or the app's own). */
-    platforms: { key: string; platform: string }[];
+    /** The platforms each app's image is built for, with the key that decides them (`stevedore:platform` or the app's own). */
+    platforms: { key: string; platforms: string[] }[];
 }

@@ -48,8 +48,11 @@ use_pulumi() {
     bash "$root/tests/e2e/toolchain/build.sh" cli langhost >/dev/null
     # shellcheck disable=SC1091
     source "$root/tests/e2e/toolchain/env.sh"
+    # The docker-build plugin is a 1-second unpack from ../shared where that is present (buildkit.sh).
+    bash "$root/tests/e2e/toolchain/buildkit.sh" docker-build-provider >/dev/null 2>&1 || true
     # Plugins the toolchain built are used as they are; any other the CLI downloads where it can.
-    if ! bash "$root/tests/e2e/toolchain/build.sh" --check kubernetes-provider docker-provider >/dev/null; then
+    if ! bash "$root/tests/e2e/toolchain/build.sh" --check kubernetes-provider docker-provider >/dev/null ||
+        ! bash "$root/tests/e2e/toolchain/buildkit.sh" --check docker-build-provider >/dev/null; then
         unset PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
     fi
 }

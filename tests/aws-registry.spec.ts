@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { ACCOUNT, awsMocks, eksExampleConfig, providerName } from "./harness/awsMocks";
 import { podSpec } from "./harness/k8s";
 import { isSecret, unsecret } from "./harness/mocks";
+import { BUILD_CACHE_TAG } from "../components/image/buildRequest";
 import { PROMOTED_TAG_PREFIX } from "../components/image/copy";
 import { evaluateLifecycle } from "./harness/ecrLifecycle";
 import { MockEcrTags } from "./harness/ecrPush";
@@ -55,6 +56,8 @@ describe("eks target: ECR registry", () => {
             assert.deepStrictEqual(repo.inputs.imageTagMutabilityExclusionFilters, [
                 { filter: "src-*", filterType: "WILDCARD" },
                 { filter: `${PROMOTED_TAG_PREFIX}*`, filterType: "WILDCARD" },
+                // The registry cache of buildx builds is rewritten on every build.
+                { filter: BUILD_CACHE_TAG, filterType: "WILDCARD" },
             ]);
             assert.strictEqual(repo.inputs.forceDelete, false);
             assert.strictEqual(providerName(repo.provider), "target-aws");

@@ -81,4 +81,16 @@ describe("build content hash (the image tag)", () => {
             contextHash({ ...inputs, buildArgs: { A: "BC" } }),
         );
     });
+
+    it("covers build secret and SSH ids, never a secret's value, and is unchanged when there are none", () => {
+        const plain = contextHash(inputs);
+        assert.strictEqual(contextHash({ ...inputs, secretIds: [], sshIds: [] }), plain);
+        const withSecret = contextHash({ ...inputs, secretIds: ["npm_token"] });
+        assert.notStrictEqual(withSecret, plain);
+        assert.notStrictEqual(contextHash({ ...inputs, sshIds: ["default"] }), plain);
+        assert.strictEqual(
+            contextHash({ ...inputs, secretIds: ["b", "a"] }),
+            contextHash({ ...inputs, secretIds: ["a", "b"] }),
+        );
+    });
 });

@@ -237,13 +237,14 @@ export function awsTargetSchema(context: SettingsContext) {
         if (given.mode === "create" && Array.isArray(types) && types.every((t) => typeof t === "string")) {
             const arch = architectureOf(types[0] ?? "");
             const reported = new Set<string>();
-            for (const { key, platform } of context.platforms) {
-                if (platform === PLATFORM_OF[arch] || reported.has(key)) continue;
+            // An image index runs wherever one of its platforms matches the nodes'.
+            for (const { key, platforms } of context.platforms) {
+                if (platforms.includes(PLATFORM_OF[arch]) || reported.has(key)) continue;
                 reported.add(key);
                 ctx.addIssue({
                     code: "custom",
                     message: `the node group's instance types (${types.join(", ")}) run ${arch}, so images must be built for ${PLATFORM_OF[arch]}; set it, or pick instance types of the other architecture`,
-                    params: rule(`${key} = ${JSON.stringify(platform)}`),
+                    params: rule(`${key} = ${JSON.stringify(platforms.join(","))}`),
                 });
             }
         }

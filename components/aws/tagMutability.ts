@@ -17,11 +17,17 @@ export const TAG_MUTABILITY = "IMMUTABLE_WITH_EXCLUSION";
  */
 export const PROMOTED_TAG_PREFIX = "promoted-";
 
+/**
+ * The tag a buildx builder's registry cache is exported to on every build (components/image's
+ * BUILD_CACHE_TAG): it moves by design, so an immutable one would refuse every export after the first.
+ */
+export const BUILD_CACHE_TAG = "buildcache";
+
 /** The exclusion filters that keep stevedore's own tags re-pushable (ECR's only filter type is WILDCARD). */
-export const MUTABLE_TAG_FILTERS = [STEVEDORE_TAG_PREFIX, PROMOTED_TAG_PREFIX].map((prefix) => ({
-    filter: `${prefix}*`,
-    filterType: "WILDCARD",
-}));
+export const MUTABLE_TAG_FILTERS = [
+    ...[STEVEDORE_TAG_PREFIX, PROMOTED_TAG_PREFIX].map((prefix) => `${prefix}*`),
+    BUILD_CACHE_TAG,
+].map((filter) => ({ filter, filterType: "WILDCARD" }));
 
 /** What an existing repository reports, as far as the push of a `src-` tag is concerned. */
 export interface RepositoryMutability {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { appPlatforms, buildCache, buildSecrets, builderName, sshForwards } from "./build";
 import { pinnedImage } from "./pin";
 import { workloadKeys, workloadRules } from "./workload";
 
@@ -6,11 +7,6 @@ import { workloadKeys, workloadRules } from "./workload";
 export const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
     message: "must be a DNS label: lowercase a-z, 0-9 and '-', starting with a letter, at most 40 characters",
 });
-
-/** An image platform such as `linux/amd64`: `stevedore:platform` and an app's own `platform`. */
-export const platform = z
-    .string()
-    .regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { message: "must look like linux/amd64" });
 
 /** Kubernetes resource quantities such as `100m`, `0.5`, `128Mi`, `1G`. */
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, {
@@ -43,8 +39,14 @@ export const appSchema = z
         dockerfile: z.string().min(1).default("Dockerfile"),
         buildTarget: z.string().min(1).optional(),
         buildArgs: z.record(z.string(), z.string()).default({}),
-        platform: platform.optional(),
+        platform: appPlatforms.optional(),
         cacheFrom: z.array(z.string().min(1)).default([]),
+        // BuildKit only (a buildx builder): see components/config/build.ts.
+        builder: builderName.optional(),
+        buildSecrets,
+        ssh: sshForwards,
+        buildCache: buildCache.optional(),
+        refreshBaseImages: z.boolean().optional(),
         // "none": a worker (queue consumer, loop) with no Service and no network probe.
         port: z.union([z.number().int().min(1).max(65535), z.literal("none")]).default(8080),
         // Left unset so a contradiction with autoscale can be told apart from the default (2, below).

@@ -3,8 +3,8 @@ import { NAMESPACE } from "./raw";
 
 /** The top-level values the rules between keys look at, as far as they parsed. */
 export interface KeyFacts {
-    apps?: { name: string; platform?: string }[];
-    platform?: string;
+    apps?: { name: string; platform?: string[] }[];
+    platform?: string[];
     registryUsername?: string;
     registryPassword?: string;
     pullUsername?: string;
@@ -52,8 +52,8 @@ export function settingsContext(facts: KeyFacts, raw: Map<string, unknown>, proj
         projectDir,
         platforms: (facts.apps ?? []).map((app, i) =>
             app.platform !== undefined
-                ? { key: `${NAMESPACE}:apps[${i}].platform`, platform: app.platform }
-                : { key: `${NAMESPACE}:platform`, platform: facts.platform ?? DEFAULT_PLATFORM },
+                ? { key: `${NAMESPACE}:apps[${i}].platform`, platforms: app.platform }
+                : { key: `${NAMESPACE}:platform`, platforms: facts.platform ?? [DEFAULT_PLATFORM] },
         ),
     };
 }

@@ -4,8 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BoundTarget } from "../contracts";
 import { TargetName, targetNames, targets } from "../targets";
-import { AppSettings, appsSchema, dnsLabel, platform } from "./app";
+import { AppSettings, appsSchema, dnsLabel } from "./app";
 import { appReferenceProblems, secretEnvKeys, secretEnvValues } from "./appRefs";
+import { buildCache, builderName, ENGINE_BUILDER, stackPlatforms } from "./build";
+import { BuildSettings, promotedIndexProblem, resolveBuild, secretKeysNamed, StackBuildDefaults } from "./buildRules";
 import { crossKeyProblems, settingsContext } from "./crossKey";
 import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
@@ -19,7 +21,10 @@ export interface ResolvedApp extends AppSettings {
     context: string;
     /** Dockerfile path, relative to the project directory. */
     dockerfilePath: string;
-    platform: string;
+    /** The image's platforms; more than one makes it an image index. */
+    platform: string[];
+    /** How the image is built: builder, platforms, cache, build secrets. */
+    build: BuildSettings;
     /** secretEnv's values, read from the stack config as secrets. */
     secretValues: Record<string, pulumi.Output<string>>;
 }
@@ -51,7 +56,10 @@ const topLevel = {
     target: z.enum(targetNames).optional(),
     apps: appsSchema,
     namespace: dnsLabel.default("stevedore"),
-    platform: platform.default("linux/amd64"),
+    platform: stackPlatforms.default(["linux/amd64"]),
+    builder: builderName.default(ENGINE_BUILDER),
+    buildCache: buildCache.optional(),
+    refreshBaseImages: flag.default(false),
     renderDir: z.string().min(1).optional(),
     registryUsername: z.string().min(1).optional(),
     registryPassword: z.string().min(1).optional(),
@@ -94,13 +102,6 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     // An app's secret may live under stevedore: too (`pulumi config set --secret dbPassword ...`).
     const known = [...ACCEPTED_KEYS, ...secretEnvKeys(raw.get("apps")).filter((k) => !ACCEPTED_KEYS.includes(k))];
 
-    for (const key of raw.keys()) {
-        if (!known.includes(key))
-            problems.push(
-                `${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
-            );
-    }
-
     const parsed: Partial<TopLevel> = {};
     for (const [key, schema] of Object.entries(topLevel) as [keyof TopLevel, z.ZodType][]) {
         const value = raw.get(key);
@@ -111,6 +112,14 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
             const shown = SECRET_KEYS.has(key) ? "[secret]" : value;
             problems.push(...describeIssues(`${NAMESPACE}:${key}`, schema, shown, result.error.issues));
         }
+    }
+    // Keys that apps name as build secrets hold their values; they are accepted, never echoed.
+    const secretKeys = secretKeysNamed(parsed.apps ?? []);
+    for (const key of raw.keys()) {
+        if (!known.includes(key) && !secretKeys.has(key))
+            problems.unshift(
+                `${NAMESPACE}:${key}: unknown key; allowed keys: ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`,
+            );
     }
     const context = settingsContext(parsed, raw, projectDir);
     const overrides = checkOverrides(raw, context);
@@ -133,7 +142,19 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
             );
     }
 
-    const apps = (parsed.apps ?? []).map((app) => resolveApp(app, parsed.platform ?? "linux/amd64", projectDir));
+    const defaults: StackBuildDefaults = {
+        platforms: parsed.platform ?? ["linux/amd64"],
+        builder: parsed.builder ?? ENGINE_BUILDER,
+        buildCache: parsed.buildCache,
+        refreshBaseImages: parsed.refreshBaseImages ?? false,
+    };
+    const apps = (parsed.apps ?? []).map((app, i) => {
+        const { build, problems: buildProblems } = resolveBuild(app, i, defaults);
+        if (buildsFromSource(app, parsed.promoteFrom)) problems.push(...buildProblems);
+        else if (parsed.promoteFrom !== undefined && app.image === undefined && build.platforms.length > 1)
+            problems.push(promotedIndexProblem(app.name, i, build.platforms));
+        return resolveApp(app, build, projectDir);
+    });
     problems.push(
         ...appReferenceProblems({
             apps,
@@ -171,14 +192,15 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     };
 }
 
-function resolveApp(app: AppSettings, defaultPlatform: string, projectDir: string): ResolvedApp {
+function resolveApp(app: AppSettings, build: BuildSettings, projectDir: string): ResolvedApp {
     const context = path.normalize(app.context ?? path.join("apps", app.name));
     const relative = path.isAbsolute(context) ? path.relative(projectDir, context) || "." : context;
     return {
         ...app,
         context: relative,
         dockerfilePath: path.join(relative, app.dockerfile),
-        platform: app.platform ?? defaultPlatform,
+        platform: build.platforms,
+        build,
         secretValues: secretEnvValues(app),
     };
 }

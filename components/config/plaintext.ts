@@ -16,7 +16,13 @@ const SET_SECRET: Record<(typeof CREDENTIAL_KEYS)[number], string> = {
  * through the runtime's config store). runtime/config.js exports it but marks it @internal, so it
  * is untyped; tests/plaintext.spec.ts pins that it is still there.
  */
-const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean }).isConfigSecret;
+const runtimeIsConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (fullKey: string) => boolean })
+    .isConfigSecret;
+
+/** Whether the engine holds `fullKey` (`stevedore:npmToken`) as a secret; true when the SDK cannot tell. */
+export function isConfigSecret(fullKey: string): boolean {
+    return runtimeIsConfigSecret === undefined || runtimeIsConfigSecret(fullKey);
+}
 
 /** Whether the engine holds `fullKey` as a secret; undefined when this SDK cannot say. */
 export function configKeyIsSecret(fullKey: string): boolean | undefined {
@@ -25,7 +31,7 @@ export function configKeyIsSecret(fullKey: string): boolean | undefined {
 
 /** One warning per credential key in `setKeys` that the engine does not hold as a secret. */
 export function plaintextCredentialWarnings(setKeys: Iterable<string>, stack: string): string[] {
-    if (isConfigSecret === undefined) return [];
+    if (runtimeIsConfigSecret === undefined) return [];
     const set = new Set(setKeys);
     return CREDENTIAL_KEYS.filter((key) => set.has(key) && !isConfigSecret(`${NAMESPACE}:${key}`)).map(
         (key) =>

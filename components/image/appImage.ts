@@ -1,7 +1,9 @@
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { BuildSettings, isBuildx } from "../config/buildRules";
 import { RegistryCredentials } from "../contracts";
+import { buildxBuild } from "./buildxBuild";
 import { contextHash } from "./contextHash";
+import { engineBuild } from "./engineBuild";
 
 export interface AppImageArgs {
     /** Build context directory, relative to the project directory. */
@@ -11,9 +13,13 @@ export interface AppImageArgs {
     buildArgs?: Record<string, string>;
     /** Dockerfile stage to build (`docker build --target`). */
     target?: string;
-    /** Platform of the image, e.g. `linux/amd64`; must match the cluster's nodes. */
-    platform: string;
-    /** Image references to use as build cache (they carry inline cache metadata when pushed by stevedore). */
+    /** Builder, platforms (must match the cluster's nodes), cache and build secrets. */
+    build: BuildSettings;
+    /** SSH agent sockets or keys forwarded to `RUN --mount=type=ssh` (BuildKit builders). */
+    ssh?: { id: string; paths?: string[] }[];
+    /** Base image reference -> digest it resolves to now (refreshBaseImages): a republished base changes the tag. */
+    baseImageDigests?: Record<string, string>;
+    /** Image references to use as build cache. */
     cacheFrom?: string[];
     /** Repository to push to, without tag: `myacr.azurecr.io/backend`. */
     repository: pulumi.Input<string>;
@@ -30,62 +36,58 @@ const DIGEST_REF = /^[^@\s]+@sha256:[0-9a-f]{64}$/;
 
 /**
  * Builds an app's image, pushes it under an immutable content-hash tag and exposes the pushed
- * manifest's digest reference. Deployments use `ref`, never the tag: new code means a new digest
- * and a rollout; unchanged code means the same digest and no diff.
+ * manifest's (or, for several platforms, the image index's) digest reference. Deployments use
+ * `ref`, never the tag: new code means a new digest and a rollout; unchanged code means the same
+ * digest and no diff. The builder is the Docker engine's (`@pulumi/docker`) or a buildx builder
+ * (`@pulumi/docker-build`), by `stevedore:builder`.
  */
 export class AppImage extends pulumi.ComponentResource {
     /** Immutable tag pushed: `src-` and the first 16 hex digits of the build's content hash. */
     public readonly tag: string;
     /** `repository:tag` as pushed. */
     public readonly imageName: pulumi.Output<string>;
-    /** `repository@sha256:<digest>` of the pushed manifest: what Deployments run. */
+    /** `repository@sha256:<digest>` of the pushed manifest or index: what Deployments run. */
     public readonly ref: pulumi.Output<string>;
 
     constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:image:AppImage", name, {}, opts);
 
         const buildArgs = args.buildArgs ?? {};
+        const ssh = args.ssh ?? [];
         const hash = contextHash({
             context: args.context,
             dockerfile: args.dockerfile,
             buildArgs,
             target: args.target,
-            platform: args.platform,
+            platform: args.build.platforms.join(","),
+            secretIds: Object.keys(args.build.secrets),
+            sshIds: ssh.map((s) => s.id),
+            baseImageDigests: args.baseImageDigests,
         });
         this.tag = `src-${hash.slice(0, 16)}`;
 
-        const credentials = args.credentials === undefined ? undefined : pulumi.output(args.credentials);
-        const image = new docker.Image(
-            `${name}-image`,
-            {
-                imageName: pulumi.interpolate`${args.repository}:${this.tag}`,
-                buildOnPreview: args.buildOnPreview ?? false,
-                build: {
-                    context: args.context,
-                    dockerfile: args.dockerfile,
-                    platform: args.platform,
-                    target: args.target,
-                    // Inline cache metadata lets any pushed stevedore image serve as a later build's cache.
-                    args: { ...buildArgs, BUILDKIT_INLINE_CACHE: "1", [SOURCE_HASH_ARG]: hash },
-                    cacheFrom:
-                        args.cacheFrom !== undefined && args.cacheFrom.length > 0
-                            ? { images: args.cacheFrom }
-                            : undefined,
-                },
-                registry:
-                    credentials === undefined
-                        ? undefined
-                        : {
-                              server: credentials.server,
-                              username: credentials.username,
-                              password: pulumi.secret(credentials.password),
-                          },
-            },
-            { parent: this },
-        );
+        const request = {
+            context: args.context,
+            dockerfile: args.dockerfile,
+            buildArgs: { ...buildArgs, [SOURCE_HASH_ARG]: hash },
+            target: args.target,
+            platforms: args.build.platforms,
+            cacheFrom: args.cacheFrom ?? [],
+            repository: args.repository,
+            imageName: pulumi.interpolate`${args.repository}:${this.tag}`,
+            credentials: args.credentials,
+            buildOnPreview: args.buildOnPreview ?? false,
+            builder: args.build.builder,
+            buildCache: args.build.buildCache,
+            secrets: args.build.secrets,
+            ssh,
+        };
+        const pushed = isBuildx(args.build.builder)
+            ? buildxBuild(name, request, this)
+            : engineBuild(name, request, this);
 
-        this.imageName = image.imageName;
-        this.ref = image.repoDigest.apply((ref) => {
+        this.imageName = pushed.imageName;
+        this.ref = pushed.repoDigest.apply((ref) => {
             if (!DIGEST_REF.test(ref)) {
                 throw new pulumi.ResourceError(
                     `image ${name}: the push returned ${JSON.stringify(ref)}, not a repo@sha256:<digest> reference; was the image pushed?`,

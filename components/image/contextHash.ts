@@ -11,7 +11,14 @@ export interface BuildInputs {
     dockerfile: string;
     buildArgs: Record<string, string>;
     target?: string;
+    /** Platforms joined by commas. */
     platform: string;
+    /** BuildKit secret ids (never their values: a hash of a short token can be brute-forced). */
+    secretIds?: string[];
+    /** SSH forward ids. */
+    sshIds?: string[];
+    /** Base image reference -> the digest it resolves to now (refreshBaseImages). */
+    baseImageDigests?: Record<string, string>;
 }
 
 interface Filter {
@@ -69,5 +76,10 @@ export function contextHash(inputs: BuildInputs): string {
     for (const key of Object.keys(inputs.buildArgs).sort()) field(`arg:${key}=${inputs.buildArgs[key]}`);
     field(`target:${inputs.target ?? ""}`);
     field(`platform:${inputs.platform}`);
+    // Only what is set is hashed, so an app without these keys keeps the tag it had before them.
+    for (const id of [...(inputs.secretIds ?? [])].sort()) field(`secret:${id}`);
+    for (const id of [...(inputs.sshIds ?? [])].sort()) field(`ssh:${id}`);
+    const bases = inputs.baseImageDigests ?? {};
+    for (const ref of Object.keys(bases).sort()) field(`from:${ref}=${bases[ref]}`);
     return hash.digest("hex");
 }

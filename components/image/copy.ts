@@ -82,7 +82,8 @@ export class ImageCopy extends pulumi.ComponentResource {
             if (got !== digest) {
                 throw new pulumi.ResourceError(
                     `promoting ${args.source}: the copy pushed to ${repository} has digest ${got}, not the source's ${digest}; ` +
-                        "the Docker engine rebuilt the manifest (its classic image store does; turn on the containerd image store), so nothing was deployed from it",
+                        "the Docker engine rebuilt the manifest (its classic image store does; turn on the containerd image store), " +
+                        "or the source is a multi-platform image index, which this copy cannot carry (docs/builds.md); nothing was deployed from it",
                     this,
                 );
             }

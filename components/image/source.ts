@@ -4,6 +4,7 @@ import { NAMESPACE } from "../config/raw";
 import { registryHost } from "../config/pin";
 import { Registry } from "../contracts";
 import { AppImage } from "./appImage";
+import { baseImageDigests as baseImages } from "./baseImages";
 import { ImageCopy } from "./copy";
 import { settled } from "./settled";
 
@@ -27,12 +28,17 @@ export async function appImageRef(
     if (settings.image !== undefined) return pinned(settings.image, `${NAMESPACE}:apps[${index}].image`, args.registry);
     const promoted = args.promoted?.get(settings.name);
     if (promoted !== undefined) return promote(settings, promoted, args.registry);
+    const baseImageDigests = settings.build.refreshBaseImages
+        ? await baseImages(settings.name, `${NAMESPACE}:apps[${index}]`, settings.dockerfilePath, settings.buildArgs)
+        : undefined;
     return new AppImage(settings.name, {
         context: settings.context,
         dockerfile: settings.dockerfilePath,
         buildArgs: settings.buildArgs,
         target: settings.buildTarget,
-        platform: settings.platform,
+        build: settings.build,
+        ssh: settings.ssh,
+        baseImageDigests,
         cacheFrom: settings.cacheFrom,
         repository: args.registry.repository(settings.name),
         credentials: args.registry.pushCredentials,
@@ -75,6 +81,6 @@ async function promote(settings: ResolvedApp, source: string, registry: Registry
         server: registry.server,
         plainHttp: registry.plainHttp,
         credentials: registry.pushCredentials,
-        platform: settings.platform,
+        platform: settings.platform.join(","),
     }).ref;
 }

@@ -56,6 +56,19 @@ function computedState(
                 platform: record(inputs.build).platform,
             };
         }
+        case "docker-build:index:Image": {
+            // docker-build reports the pushed digest alone; the program joins it to the repository.
+            const tags = Array.isArray(inputs.tags) ? inputs.tags.map(String) : [];
+            const first = tags[0] ?? "";
+            const repo = repositoryOf(first);
+            const app = repo.split("/").pop() ?? repo;
+            const digest = options.digests?.[app] ?? sha256(`manifest:${first}`);
+            return {
+                digest: `sha256:${digest}`,
+                ref: `${first}@sha256:${digest}`,
+                contextHash: sha256(`context:${first}`),
+            };
+        }
         case "docker:index/remoteImage:RemoteImage":
             return {
                 imageId: `sha256:${sha256(`image:${String(inputs.name)}`)}`,

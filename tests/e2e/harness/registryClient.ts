@@ -1,3 +1,10 @@
+const MANIFEST_TYPES = [
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+].join(", ");
+
 /** Reads a Docker registry's HTTP API (distribution v2) directly, as a cluster's runtime would. */
 export class RegistryClient {
     constructor(
@@ -24,17 +31,26 @@ export class RegistryClient {
             method: "HEAD",
             headers: {
                 ...this.headers(),
-                accept: [
-                    "application/vnd.docker.distribution.manifest.v2+json",
-                    "application/vnd.docker.distribution.manifest.list.v2+json",
-                    "application/vnd.oci.image.manifest.v1+json",
-                    "application/vnd.oci.image.index.v1+json",
-                ].join(", "),
+                accept: MANIFEST_TYPES,
             },
         });
         const digest = response.headers.get("docker-content-digest");
         if (!response.ok || digest === null) throw new Error(`registry: manifest ${repository}:${reference}: HTTP ${response.status}`);
         return digest;
+    }
+
+    /** The manifest or index `repository:reference` as the registry serves it, with its media type. */
+    async manifest(repository: string, reference: string): Promise<{ mediaType?: string; manifests?: { digest: string; platform?: { os: string; architecture: string } }[]; config?: { digest: string }; layers?: { digest: string }[] }> {
+        const response = await fetch(`${this.base}/v2/${repository}/manifests/${reference}`, { headers: { ...this.headers(), accept: MANIFEST_TYPES } });
+        if (!response.ok) throw new Error(`registry: manifest ${repository}:${reference}: HTTP ${response.status}`);
+        return (await response.json()) as { mediaType?: string };
+    }
+
+    /** A blob's bytes (a config or a compressed layer). */
+    async blob(repository: string, digest: string): Promise<Buffer> {
+        const response = await fetch(`${this.base}/v2/${repository}/blobs/${digest}`, { headers: this.headers() });
+        if (!response.ok) throw new Error(`registry: blob ${repository}@${digest}: HTTP ${response.status}`);
+        return Buffer.from(await response.arrayBuffer());
     }
 
     private headers(): Record<string, string> {
