@@ -16,6 +16,10 @@ if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
     echo "kind cluster '$CLUSTER' already exists"
 else
     # containerd reads per-registry host files from config_path; we write one per node below.
+    # The patch keeps containerd's version-2 plugin name on purpose: every kind node image so far
+    # (v0.19 through v0.33) ships a version-2 config, which containerd 2.x (kind >= 0.27) migrates
+    # to plugins."io.containerd.cri.v1.images".registry; a `version = 3` patch would be merged
+    # into that version-2 file by kind < 0.32, which does not match patches to the config's version.
     kind create cluster --name "$CLUSTER" ${NODE_IMAGE:+--image "$NODE_IMAGE"} --config - <<YAML
 kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
