@@ -104,7 +104,10 @@ describe("kind: npm run up end to end (README Quickstart)", function () {
         forward?.kill("SIGTERM");
         forward = undefined;
         expectOk(npm(["run", "destroy"]), "npm run destroy");
+        assert.doesNotMatch(docker?.docker(["ps", "-a", "--format", "{{.Names}}"]) ?? "", /stevedore-registry/, "destroy removed the registry container");
         expectOk(runCommand("kind", ["delete", "cluster", "--name", "stevedore"], project, env, 120_000), "kind delete cluster");
+        // kind keeps its `kind` network for other clusters; the README's clean-up removes it.
+        expectOk(runCommand("docker", ["network", "rm", "kind"], project, env, 60_000), "docker network rm kind");
         assert.strictEqual(docker?.docker(["ps", "-a", "-q"]).trim(), "", "no container is left");
         const networks = (docker?.docker(["network", "ls", "--format", "{{.Name}}"]) ?? "").split("\n").filter(Boolean).sort();
         assert.deepStrictEqual(networks, ["bridge", "host", "none"], "only Docker's own networks are left");
