@@ -70,6 +70,8 @@ describe("kind: npm run up end to end (README Quickstart)", function () {
         forward?.kill("SIGTERM");
         if (docker !== undefined) {
             runCommand("kind", ["delete", "cluster", "--name", "stevedore"], ROOT, env, 120_000);
+            // A network left in the engine would leave its bridge on the host after dockerd stops.
+            runCommand("docker", ["network", "rm", "kind"], ROOT, env, 60_000);
             docker.stop();
         }
         if (dir !== "" && process.env.STEVEDORE_E2E_KEEP !== "1") fs.rmSync(dir, { recursive: true, force: true });
