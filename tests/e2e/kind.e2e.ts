@@ -3,9 +3,9 @@ import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DockerEngine } from "../harness/dockerEngine";
-import { ROOT, toolchainDir } from "../harness/toolchain";
-import { CommandResult, getJson, nodeImage, portForward, portFree, RUNC_WRAPPER, runCommand, unavailableReason } from "./kindCluster";
+import { DockerEngine } from "./harness/dockerEngine";
+import { ROOT, toolchainDir } from "./harness/toolchain";
+import { CommandResult, getJson, nodeImage, portForward, portFree, RUNC_WRAPPER, runCommand, unavailableReason } from "./kind/kindCluster";
 
 // The project as a user clones it: the shipped Pulumi.dev.yaml included, node_modules linked.
 const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.dev.yaml", "package.json", "package-lock.json", "tsconfig.json", "main.js", "index.ts", "components", "apps", "scripts", "tests/e2e/toolchain"];
