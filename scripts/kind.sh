@@ -5,6 +5,8 @@ set -euo pipefail
 CLUSTER="${STEVEDORE_KIND_CLUSTER:-stevedore}"
 REGISTRY_PORT="${STEVEDORE_REGISTRY_PORT:-5001}"
 REGISTRY_NAME="${STEVEDORE_REGISTRY_NAME:-stevedore-registry}"
+# Unset: kind's own default node image for its version.
+NODE_IMAGE="${STEVEDORE_KIND_NODE_IMAGE:-}"
 
 if ! command -v kind >/dev/null 2>&1; then
     echo "kind is not installed: see https://kind.sigs.k8s.io (or 'go install sigs.k8s.io/kind@latest')" >&2
@@ -14,7 +16,11 @@ if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
     echo "kind cluster '$CLUSTER' already exists"
 else
     # containerd reads per-registry host files from config_path; we write one per node below.
-    kind create cluster --name "$CLUSTER" --config - <<YAML
+    # The patch keeps containerd's version-2 plugin name on purpose: every kind node image so far
+    # (v0.19 through v0.33) ships a version-2 config, which containerd 2.x (kind >= 0.27) migrates
+    # to plugins."io.containerd.cri.v1.images".registry; a `version = 3` patch would be merged
+    # into that version-2 file by kind < 0.32, which does not match patches to the config's version.
+    kind create cluster --name "$CLUSTER" ${NODE_IMAGE:+--image "$NODE_IMAGE"} --config - <<YAML
 kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 containerdConfigPatches:

@@ -15,7 +15,14 @@ export class DockerEngine {
     private readonly bridge: string;
     private removeBridge: (() => void) | undefined;
 
-    constructor(private readonly dir: string) {
+    /**
+     * `runtime`: a runc stand-in registered as the engine's default runtime (the kind scenario's
+     * tests/e2e/kind/runc-without-sys-resource.sh, without which no `--privileged` container starts here).
+     */
+    constructor(
+        private readonly dir: string,
+        private readonly options: { runtime?: string } = {},
+    ) {
         fs.mkdirSync(dir, { recursive: true });
         this.host = `unix://${path.join(dir, "docker.sock")}`;
         this.bridge = linkName("stv");
@@ -40,6 +47,7 @@ export class DockerEngine {
                 "--iptables=false",
                 "--ip6tables=false",
                 "--ip-masq=false",
+                ...(this.options.runtime === undefined ? [] : [`--add-runtime=stevedore-runc=${this.options.runtime}`, "--default-runtime=stevedore-runc"]),
             ],
             d("dockerd.log"),
         );
