@@ -325,7 +325,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         expectOk(ws.pulumi(["destroy", "--yes", "--stack", "switch"], { timeoutMs: 5 * 60_000 }), "destroy of the switch stack");
     });
 
-    it("a stack deployed by the previous version upgrades with no change at all: same resources, tags and digests", () => {
+    it("a stack deployed by the previous version upgrades with no rebuild: same tags, digests and Deployments, the rendered pull Secret removed", () => {
         const upgradeDir = fs.mkdtempSync(path.join(dir, "upgrade-render-"));
         const baseNode = `${base.address}/${NODE_IMAGE}`;
         // The previous version's program, from this repository's history, in place of this one's.
@@ -351,11 +351,18 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
             swap("current");
         }
         const rendered = renderedImages(upgradeDir);
-        expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", "upgrade"]), "preview with this version");
-        expectOk(timed("upgraded up (no-op)", ["up", "--yes", "--stack", "upgrade"]), "up with this version");
+        // The previous version rendered the registry's pull Secret, password included; this one
+        // names it only, so the upgrade's one change is that Secret's removal.
+        const pullSecret = "delete kubernetes:core/v1:Secret::cluster-pull";
+        const preview = ws.pulumi(["preview", "--json", "--stack", "upgrade"]);
+        expectOk(preview, "preview --json with this version");
+        assert.deepStrictEqual(changeSteps(preview), [pullSecret]);
+        expectOk(timed("upgraded up", ["up", "--yes", "--stack", "upgrade"]), "up with this version");
+        expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", "upgrade"]), "preview after the upgrade");
+        assert.ok(!readTree(upgradeDir).includes(password), "a rendered file still holds the registry password");
         const urns = (rs: { urn: string }[]) => rs.map((r) => r.urn).sort();
         const after = ws.stateResources("upgrade");
-        assert.deepStrictEqual(urns(after), urns(before), "the same resources, none orphaned or added");
+        assert.deepStrictEqual(urns(after), urns(before).filter((urn) => !urn.endsWith("kubernetes:core/v1:Secret::cluster-pull")), "the same resources but the pull Secret, none orphaned or added");
         const imageNames = (rs: typeof before) => rs.filter((r) => r.type === "docker:index/image:Image").map((r) => [r.urn, r.outputs?.imageName, r.outputs?.repoDigest].join(" ")).sort();
         assert.strictEqual(imageNames(before).length, 2);
         assert.deepStrictEqual(imageNames(after), imageNames(before), "the same tags and digests");
