@@ -1,6 +1,7 @@
 import { CLUSTER_COMPONENT, REGISTRY_COMPONENT } from "./components/aliases";
 import { App } from "./components/app/app";
 import { AppNamespace } from "./components/app/namespace";
+import { namespaceScopedPreflight } from "./components/kube/access/scoped";
 import { loadConfig } from "./components/config/load";
 import { previousHistories, nextHistory } from "./components/image/history";
 import { readPromotion } from "./components/image/promote";
@@ -42,10 +43,13 @@ export = async () => {
         renderDir: config.renderDir,
         kubeconfig: config.kubeconfig,
     });
+    // Namespace-scoped: the deployer's grants in the namespace are checked before anything is made there.
+    if (config.namespaceScoped) await namespaceScopedPreflight(config, cluster.provider, registry.pullAccess);
     const namespace = new AppNamespace("namespace", {
         name: config.namespace,
         provider: cluster.provider,
         defaultDenyIngress: config.networkPolicy,
+        existing: config.namespaceScoped,
     });
     const pull = cluster.grantPull(registry.pullAccess, namespace.name);
 
