@@ -7,6 +7,7 @@ import { AddressInfo } from "net";
 import { stringify } from "yaml";
 import { requiredGrants, uncovered, ResourceRule } from "../components/kube/access/grants";
 import { AppSettings } from "../components/config/app";
+import { MockOptions } from "./harness/mocks";
 import { runFailing, runProgram, TestConfig } from "./harness/program";
 import { withWarnings } from "./harness/warnings";
 
@@ -183,6 +184,54 @@ describe("namespace-scoped deployer (stevedore:namespaceScoped)", () => {
         const run = await runProgram({ ...scoped(kubeconfig), "stevedore:namespaceScoped": "false" });
         assert.strictEqual(run.ofType("kubernetes:core/v1:Namespace").length, 1);
         assert.deepStrictEqual(api.asked, [], "no preflight without namespaceScoped");
+    });
+
+    /** Mocks whose StackReference to the stack itself reports `outputs`, as the last update left them. */
+    const previously = (outputs: Record<string, unknown>): MockOptions => ({
+        state: (type) => (type === "pulumi:pulumi:StackReference" ? { outputs } : undefined),
+    });
+
+    it("records namespaceScoped in the outputs, and a later scoped up of the same stack goes on", async () => {
+        api = new FakeApiServer(ALL);
+        const kubeconfig = api.kubeconfig(await api.start());
+        const first = await runProgram(scoped(kubeconfig));
+        assert.strictEqual(first.outputs.namespaceScoped, true);
+        const again = await runProgram(scoped(kubeconfig), previously({ namespace: "team-a", namespaceScoped: true }));
+        assert.deepStrictEqual(again.ofType("kubernetes:core/v1:Namespace"), []);
+    });
+
+    it("refuses to turn it on for a stack that created the namespace (Pulumi would delete it), with nothing registered", async () => {
+        const { error, resources } = await runFailing(
+            scoped("/nonexistent"),
+            previously({ namespace: "team-a", apps: {} }),
+        );
+        assert.strictEqual(error.name, "NamespaceOwnerError", error.stack);
+        assert.match(
+            error.message,
+            /stevedore:namespaceScoped = true: this stack created namespace "team-a".*delete that Namespace and every app in it/,
+        );
+        assert.deepStrictEqual(
+            resources.filter((r) => r.type !== "pulumi:pulumi:StackReference").map((r) => r.type),
+            [],
+        );
+    });
+
+    it("refuses to turn it off for a stack that deployed into a namespace it does not own", async () => {
+        const { error } = await runFailing(
+            { ...scoped("/nonexistent"), "stevedore:namespaceScoped": "false" },
+            previously({ namespace: "team-a", namespaceScoped: true }),
+        );
+        assert.match(
+            error.message,
+            /stevedore:namespaceScoped = false: this stack deployed into the existing namespace "team-a", which it does not own/,
+        );
+    });
+
+    it("lets a stack move to another namespace, or a render-mode stack turn it on", async () => {
+        api = new FakeApiServer(ALL);
+        const kubeconfig = api.kubeconfig(await api.start());
+        await runProgram(scoped(kubeconfig), previously({ namespace: "stevedore" }));
+        await runProgram(scoped(kubeconfig), previously({ namespace: "team-a", renderedTo: "rendered/dev" }));
     });
 
     const refused: [string, TestConfig, RegExp][] = [
