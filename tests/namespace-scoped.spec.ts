@@ -293,7 +293,13 @@ describe("requiredGrants: the Role a config needs, and no more", () => {
             networkPolicy: false,
             pullSecret: false,
         });
-        assert.deepStrictEqual(names(grants), ["deployments.apps", "events.", "pods.", "replicasets.apps"]);
+        assert.deepStrictEqual(names(grants), [
+            "deployments.apps",
+            "events.",
+            "persistentvolumeclaims.",
+            "pods.",
+            "replicasets.apps",
+        ]);
     });
 
     it("a full service needs each kind it makes", () => {
@@ -314,7 +320,6 @@ describe("requiredGrants: the Role a config needs, and no more", () => {
         for (const kind of [
             "services.",
             "endpoints.",
-            "endpointslices.discovery.k8s.io",
             "secrets.",
             "configmaps.",
             "jobs.batch",

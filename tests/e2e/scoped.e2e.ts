@@ -91,8 +91,11 @@ describe("a namespace-scoped deployer on the real API server (Role + RoleBinding
         registry = new RegistryClient(`http://127.0.0.1:${registryPort}`, { username: USERNAME, password });
         const { DOCKER_HOST, DOCKER_CONFIG } = env.docker.env();
         ws = new Workspace({ DOCKER_HOST, DOCKER_CONFIG });
+        const base = localStackConfig({ kubeconfig, registryPort, registryContainer, username: USERNAME });
         ws.createStack("scoped", {
-            ...localStackConfig({ kubeconfig, registryPort, registryContainer, username: USERNAME }),
+            ...base,
+            // A watch the Role lacks makes the provider's await hang until this timeout: fail in 2 minutes, not 10.
+            "stevedore:apps": (base["stevedore:apps"] as Record<string, unknown>[]).map((app) => ({ ...app, rolloutTimeoutSeconds: 120 })),
             "stevedore:namespace": NAMESPACE,
             "stevedore:namespaceScoped": true,
         });

@@ -11,7 +11,10 @@ export interface Grant {
 
 /** Objects stevedore owns: server-side apply (patch), create, read back, replace and delete. */
 export const MANAGE = ["get", "list", "watch", "create", "update", "patch", "delete"] as const;
-/** Objects the provider only watches while it awaits a rollout, a Service or a Job. */
+/**
+ * Objects the provider only watches while it awaits a rollout, a Service or a Job (the informers
+ * of pulumi-kubernetes 4.x's await package; a forbidden one makes the await hang until its timeout).
+ */
 export const WATCH = ["get", "list", "watch"] as const;
 
 /** What a namespace-scoped stack needs, judged from its config. */
@@ -31,10 +34,11 @@ export function requiredGrants(needs: GrantNeeds): Grant[] {
         { group: "apps", resource: "deployments", verbs: MANAGE },
         { group: "apps", resource: "replicasets", verbs: WATCH },
         { group: "", resource: "pods", verbs: WATCH },
+        // The provider's Deployment awaiter also watches claims, to report one that is not bound.
+        { group: "", resource: "persistentvolumeclaims", verbs: WATCH },
         { group: "", resource: "events", verbs: WATCH },
         withPort && { group: "", resource: "services", verbs: MANAGE },
         withPort && { group: "", resource: "endpoints", verbs: WATCH },
-        withPort && { group: "discovery.k8s.io", resource: "endpointslices", verbs: WATCH },
         (needs.pullSecret || any((a) => Object.keys(a.secretEnv).length > 0)) && {
             group: "",
             resource: "secrets",
