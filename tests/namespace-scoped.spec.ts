@@ -178,6 +178,28 @@ describe("namespace-scoped deployer (stevedore:namespaceScoped)", () => {
         );
     });
 
+    it("never echoes an inline kubeconfig it cannot parse (it may hold a token)", async () => {
+        const leaky = "clusters: [\n  users: {token: leak-kube-preflight\n";
+        const { warnings } = await withWarnings(() =>
+            runProgram(
+                {
+                    ...scoped("/nonexistent"),
+                    "stevedore:local": undefined,
+                    "stevedore:cluster": { kind: "kubeconfig" },
+                    "stevedore:kubeconfig": leaky,
+                },
+                {},
+                ["stevedore:kubeconfig"],
+            ),
+        );
+        const mine = warnings.filter((w) => w.includes("namespaceScoped"));
+        assert.ok(
+            mine.some((w) => w.includes("the inline kubeconfig is not valid YAML")),
+            warnings.join("\n"),
+        );
+        assert.ok(!warnings.some((w) => w.includes("leak-kube")), warnings.join("\n"));
+    });
+
     it("keeps the Namespace when off (the default)", async () => {
         api = new FakeApiServer(ALL);
         const kubeconfig = api.kubeconfig(await api.start());

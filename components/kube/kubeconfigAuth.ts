@@ -23,6 +23,15 @@ const named = (list: unknown, name: string): Doc => {
     return record(entry);
 };
 
+/** Parses kubeconfig text; a parse error says only where, never the text (it may hold a token). */
+function parseKubeconfig(text: string, where: string): Doc {
+    try {
+        return record(parse(text));
+    } catch {
+        throw new Error(`${where} is not valid YAML`);
+    }
+}
+
 /** Exec credential plugins (aws, gke-gcloud-auth-plugin, kubelogin) get this long. */
 const EXEC_TIMEOUT_MS = 30_000;
 
@@ -32,12 +41,12 @@ const EXEC_TIMEOUT_MS = 30_000;
  */
 export function readKubeconfig(kubeconfig: string | undefined): { doc: Doc; dir: string } {
     if (kubeconfig !== undefined && /(^|\n)\s*"?clusters"?\s*:/.test(kubeconfig))
-        return { doc: record(parse(kubeconfig)), dir: process.cwd() };
+        return { doc: parseKubeconfig(kubeconfig, "the inline kubeconfig"), dir: process.cwd() };
     const file =
         kubeconfig ??
         (process.env.KUBECONFIG ?? "").split(path.delimiter).find((f) => f !== "" && fs.existsSync(f)) ??
         path.join(os.homedir(), ".kube", "config");
-    return { doc: record(parse(fs.readFileSync(file, "utf8"))), dir: path.dirname(file) };
+    return { doc: parseKubeconfig(fs.readFileSync(file, "utf8"), file), dir: path.dirname(file) };
 }
 
 /** Resolves `context` (or the current one) into a server, its CA and the user's credentials. */
