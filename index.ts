@@ -1,8 +1,10 @@
 import { CLUSTER_COMPONENT, REGISTRY_COMPONENT } from "./components/aliases";
 import { App } from "./components/app/app";
 import { AppNamespace } from "./components/app/namespace";
+import { checkNamespaceOwner } from "./components/app/namespaceOwner";
+import { namespaceScopedPreflight } from "./components/kube/access/scoped";
 import { loadConfig } from "./components/config/load";
-import { previousHistories, nextHistory } from "./components/image/history";
+import { historiesFrom, nextHistory, previousOutputs } from "./components/image/history";
 import { readPromotion } from "./components/image/promote";
 import { appImageRef } from "./components/image/source";
 import { renderModePull } from "./components/kube/renderedPull";
@@ -15,7 +17,10 @@ export = async () => {
     // first, alone: on the file backend, reading a stack's checkpoint while the same update writes
     // it can fail ("failed to load checkpoint: EOF"), and every step of an update writes it. The
     // root Stack's step has completed (and saved) before this function runs, so nothing writes now.
-    const histories = await previousHistories();
+    const previous = await previousOutputs();
+    const histories = historiesFrom(previous);
+    // Flipping stevedore:namespaceScoped on a deployed stack would delete or adopt its namespace.
+    checkNamespaceOwner(previous, config);
     // Next, before anything else is registered: an app missing from the promotion's source stack
     // fails here, with only the reads done.
     const promoted =
@@ -43,10 +48,13 @@ export = async () => {
         renderDir: config.renderDir,
         kubeconfig: config.kubeconfig,
     });
+    // Namespace-scoped: the deployer's grants in the namespace are checked before anything is made there.
+    if (config.namespaceScoped) await namespaceScopedPreflight(config, cluster.provider, registry.pullAccess);
     const namespace = new AppNamespace("namespace", {
         name: config.namespace,
         provider: cluster.provider,
         defaultDenyIngress: config.networkPolicy,
+        existing: config.namespaceScoped,
     });
     // In render mode a pull Secret would be written to disk with its password: it is named, not rendered.
     const pull =
@@ -78,6 +86,8 @@ export = async () => {
         target: config.target,
         registry: registry.server,
         namespace: namespace.name,
+        // Only when on, so existing stacks' outputs stay as they were; read back by checkNamespaceOwner.
+        ...(config.namespaceScoped ? { namespaceScoped: true } : {}),
         apps: Object.fromEntries(apps),
         // Only in render mode: an undefined output makes the CLI warn on every preview and up.
         ...(config.renderDir === undefined ? {} : { renderedTo: config.renderDir }),

@@ -18,15 +18,27 @@ export interface AppNamespaceArgs {
     provider: k8s.Provider;
     /** `stevedore:networkPolicy`: deny ingress to every pod unless an app's allowFrom lets it in. */
     defaultDenyIngress?: boolean;
+    /**
+     * `stevedore:namespaceScoped`: the namespace exists and is not stevedore's; no Namespace object
+     * is made (it is cluster-scoped), so its Pod Security labels are its owner's to set.
+     */
+    existing?: boolean;
 }
 
-/** The namespace every app of the stack lives in, so apps reach each other by Service name. */
+/** The namespace every app of the stack lives in, so apps reach each other by Service name: made by stevedore, or an existing one. */
 export class AppNamespace extends pulumi.ComponentResource {
     /** The namespace's name, resolved once it exists so dependents wait for it. */
     public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: AppNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stevedore:app:AppNamespace", name, {}, opts);
+        if (args.existing === true) {
+            this.name = pulumi.output(args.name);
+            if (args.defaultDenyIngress === true)
+                defaultDenyIngress(`${name}-deny-ingress`, args.name, { parent: this, provider: args.provider });
+            this.registerOutputs({ name: this.name });
+            return;
+        }
         const ns = new k8s.core.v1.Namespace(
             `${name}-ns`,
             {

@@ -13,6 +13,7 @@ import { ConfigError, describeIssues } from "./errors";
 import { checkOverrides, composeTarget, OVERRIDE_KEYS } from "./overrides";
 import { buildsFromSource, flag, promoteFrom } from "./pin";
 import { CREDENTIAL_KEYS, warnPlaintextCredentials } from "./plaintext";
+import { namespaceScopeProblems } from "./namespaceScope";
 import { NAMESPACE, rawConfig } from "./raw";
 
 /** An app entry with its build paths resolved against the project directory. */
@@ -47,6 +48,11 @@ export interface StackConfig {
     buildOnPreview: boolean;
     /** `stevedore:networkPolicy`: the namespace denies ingress except what each app's allowFrom lets in. */
     networkPolicy: boolean;
+    /**
+     * `stevedore:namespaceScoped`: deploy into `namespace`, which must exist, and touch no
+     * cluster-scoped object, so the stack runs with a Role bound in that namespace only.
+     */
+    namespaceScoped: boolean;
     /** Loads the target's module with its validated settings, with `stevedore:registry` / `stevedore:cluster` overrides applied. */
     bindTarget: () => Promise<BoundTarget>;
 }
@@ -78,6 +84,7 @@ const topLevel = {
     promoteFrom: promoteFrom.optional(),
     buildOnPreview: flag.default(false),
     networkPolicy: flag.default(false),
+    namespaceScoped: flag.default(false),
 };
 type TopLevel = { [K in keyof typeof topLevel]: z.output<(typeof topLevel)[K]> };
 
@@ -125,6 +132,7 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     const overrides = checkOverrides(raw, context);
     problems.push(...crossKeyProblems(parsed, raw, targetNames));
     problems.push(...overrides.problems);
+    problems.push(...namespaceScopeProblems(parsed.namespaceScoped ?? false, raw));
 
     let bindTarget: (() => Promise<BoundTarget>) | undefined;
     if (parsed.target !== undefined) {
@@ -188,6 +196,7 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
         promoteFrom: parsed.promoteFrom,
         buildOnPreview: parsed.buildOnPreview ?? false,
         networkPolicy: parsed.networkPolicy ?? false,
+        namespaceScoped: parsed.namespaceScoped ?? false,
         bindTarget: composeTarget(bindTarget, overrides),
     };
 }

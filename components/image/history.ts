@@ -23,15 +23,22 @@ function organization(): string {
 }
 
 /**
- * Each app's digest history as this stack's last update recorded it, read from the stack's own
- * outputs through a StackReference to itself: the rollback command picks from it, so no rebuild
- * and no extra state is needed. A stack with no earlier outputs has an empty history.
+ * This stack's outputs as its last update recorded them, read through a StackReference to itself
+ * (empty for a new stack). The program reads them once, first and alone (index.ts says why).
  */
-export async function previousHistories(): Promise<Map<string, string[]>> {
+export async function previousOutputs(): Promise<Record<string, unknown>> {
     const self = `${organization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const ref = new pulumi.StackReference("history", { name: self });
     const outputs = await settled(ref.outputs);
-    const apps = record(outputs.known ? record(outputs.value).apps : undefined);
+    return outputs.known ? record(outputs.value) : {};
+}
+
+/**
+ * Each app's digest history from the stack's last outputs: the rollback command picks from it, so
+ * no rebuild and no extra state is needed. A stack with no earlier outputs has an empty history.
+ */
+export function historiesFrom(outputs: Record<string, unknown>): Map<string, string[]> {
+    const apps = record(outputs.apps);
     return new Map(
         Object.entries(apps).map(([name, app]) => {
             const { history, image } = record(app);

@@ -10,10 +10,24 @@ export interface ConnectionInputs {
     renderDir?: string;
 }
 
+/**
+ * The Kubernetes provider of a cluster that keeps the kubeconfig and context it was given, so the
+ * namespace-scoped preflight (`kube/preflight.ts`) asks the API server as the same identity.
+ */
+export class ClusterProvider extends k8s.Provider {
+    constructor(
+        name: string,
+        public readonly connection: { kubeconfig?: pulumi.Input<string>; context?: string },
+        parent: pulumi.Resource,
+    ) {
+        super(name, { kubeconfig: connection.kubeconfig, context: connection.context }, { parent });
+    }
+}
+
 /** The Kubernetes provider for a cluster, or the renderer that writes YAML for GitOps in render mode. */
 export function clusterProvider(name: string, inputs: ConnectionInputs, parent: pulumi.Resource): k8s.Provider {
     if (inputs.renderDir !== undefined) {
         return new k8s.Provider(name, { renderYamlToDirectory: inputs.renderDir }, { parent });
     }
-    return new k8s.Provider(name, { kubeconfig: inputs.kubeconfig, context: inputs.context }, { parent });
+    return new ClusterProvider(name, { kubeconfig: inputs.kubeconfig, context: inputs.context }, parent);
 }

@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { makePki } from "./pki";
+import { clientCertificate, makePki, Pki } from "./pki";
 import { Daemon, freePort, run, startDaemon, stopDaemon, waitFor } from "./processes";
 import { tool, toolchainDir } from "./toolchain";
 
@@ -19,6 +19,8 @@ export class ControlPlane {
     /** Kubeconfig of the test's admin user; context `stevedore-e2e`. */
     readonly kubeconfig: string;
     private readonly daemons: Daemon[] = [];
+    private pki: Pki | undefined;
+    private server: string | undefined;
 
     constructor(private readonly dir: string) {
         fs.mkdirSync(dir, { recursive: true });
@@ -29,6 +31,7 @@ export class ControlPlane {
     async start(options: { kwok: boolean } = { kwok: true }): Promise<void> {
         const d = (name: string) => path.join(this.dir, name);
         const pki = makePki(d("pki"));
+        this.pki = pki;
         const [etcdClient, etcdPeer, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
 
         // etcd's data on tmpfs when there is one: its fsyncs are most of the API server's write latency.
@@ -48,6 +51,7 @@ export class ControlPlane {
         const token = crypto.randomBytes(24).toString("hex");
         fs.writeFileSync(d("tokens.csv"), `${token},stevedore-e2e-admin,1,"system:masters"\n`, { mode: 0o600 });
         const server = `https://127.0.0.1:${apiPort}`;
+        this.server = server;
         const apiserver = this.start1("kube-apiserver", tool("kube-apiserver"), [
             `--etcd-servers=http://127.0.0.1:${etcdClient}`,
             "--bind-address=127.0.0.1",
@@ -107,6 +111,27 @@ export class ControlPlane {
             const ready = this.kubectlRaw(["get", "node", KWOK_NODE, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"]);
             return ready === "True" ? true : undefined;
         }, 60_000, kwok);
+    }
+
+    /**
+     * A kubeconfig that carries only `user`'s client certificate (signed by this control plane's
+     * CA, groups as its O fields): no admin token, so the user can do only what RBAC bindings give it.
+     */
+    userKubeconfig(user: string, groups: string[], namespace: string): string {
+        if (this.pki === undefined || this.server === undefined) throw new Error("the control plane is not started");
+        const { cert, key } = clientCertificate(this.pki, path.join(this.dir, "users"), user, groups);
+        const b64 = (file: string) => fs.readFileSync(file).toString("base64");
+        const file = path.join(this.dir, "users", `${user}.kubeconfig`);
+        const config = {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "stevedore-e2e", cluster: { server: this.server, "certificate-authority-data": b64(this.pki.caCert) } }],
+            users: [{ name: user, user: { "client-certificate-data": b64(cert), "client-key-data": b64(key) } }],
+            contexts: [{ name: user, context: { cluster: "stevedore-e2e", user, namespace } }],
+            "current-context": user,
+        };
+        fs.writeFileSync(file, stringify(config), { mode: 0o600 });
+        return file;
     }
 
     /** kubectl against this control plane; throws with its output on failure. */

@@ -5,6 +5,7 @@ import { run } from "./processes";
 /** Key material of one test control plane, all files in `dir`. */
 export interface Pki {
     caCert: string;
+    caKey: string;
     serverCert: string;
     serverKey: string;
     /** Service-account token signing key pair. */
@@ -26,5 +27,20 @@ export function makePki(dir: string): Pki {
     openssl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", f("server.ext"), "-out", f("server.crt"));
     openssl("genrsa", "-out", f("sa.key"), "2048");
     openssl("rsa", "-in", f("sa.key"), "-pubout", "-out", f("sa.pub"));
-    return { caCert: f("ca.crt"), serverCert: f("server.crt"), serverKey: f("server.key"), saKey: f("sa.key"), saPub: f("sa.pub") };
+    return { caCert: f("ca.crt"), caKey: f("ca.key"), serverCert: f("server.crt"), serverKey: f("server.key"), saKey: f("sa.key"), saPub: f("sa.pub") };
+}
+
+/**
+ * A client certificate for user `user` in `groups` (the API server reads CN as the user name and
+ * each O as a group), signed by the control plane's CA: an identity RBAC knows only through the
+ * bindings a test gives it. Returns the certificate and key files, written to `dir`.
+ */
+export function clientCertificate(pki: Pki, dir: string, user: string, groups: string[]): { cert: string; key: string } {
+    fs.mkdirSync(dir, { recursive: true });
+    const f = (name: string) => path.join(dir, `${user}.${name}`);
+    const subject = `/CN=${user}${groups.map((g) => `/O=${g}`).join("")}`;
+    run("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", f("key"), "-out", f("csr")]);
+    fs.writeFileSync(f("ext"), "extendedKeyUsage=clientAuth\n");
+    run("openssl", ["x509", "-req", "-in", f("csr"), "-CA", pki.caCert, "-CAkey", pki.caKey, "-CAcreateserial", "-days", "2", "-extfile", f("ext"), "-out", f("crt")]);
+    return { cert: f("crt"), key: f("key") };
 }
