@@ -302,6 +302,8 @@ function app(fields: Partial<AppSettings> & { name: string }): AppSettings {
         secretEnv: {},
         envFrom: [],
         files: {},
+        buildSecrets: {},
+        ssh: [],
         ...fields,
     };
 }
