@@ -1,3 +1,4 @@
+import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { MockOptions, RecordingMocks, Registered } from "./mocks";
 
@@ -66,6 +67,17 @@ export async function runProgram(
 export interface FailedRun {
     error: Error;
     resources: Registered[];
+}
+
+/** The message of a run that failed with a config error and registered nothing; fails the test otherwise. */
+export function configErrorOf({ error, resources }: FailedRun): string {
+    assert.strictEqual(error.name, "ConfigError", `expected a ConfigError, got ${error.stack ?? error.message}`);
+    assert.deepStrictEqual(
+        resources.map((r) => `${r.type} ${r.name}`),
+        [],
+        "a bad config must register nothing",
+    );
+    return error.message;
 }
 
 /** Runs the program expecting it to throw; fails the test if it succeeds. */
