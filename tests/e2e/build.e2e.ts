@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { parseAllDocuments } from "yaml";
 import { BuildKit } from "./harness/buildkit";
 import { DockerEngine } from "./harness/dockerEngine";
+import { readTree, renderedDeployments } from "./harness/files";
 import { PlainRegistry } from "./harness/plainRegistry";
 import { freePort, run, stopAll } from "./harness/processes";
 import { RegistryClient } from "./harness/registryClient";
@@ -41,25 +41,6 @@ function tarFiles(tar: Buffer): Map<string, Buffer> {
         at += 512 + Math.ceil(size / 512) * 512;
     }
     return files;
-}
-
-/** App name -> image of every Deployment in the rendered YAML under `dir`. */
-function renderedImages(dir: string): Map<string, string> {
-    const images = new Map<string, string>();
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
-    for (const file of walk(dir).filter((f) => f.endsWith(".yaml"))) {
-        for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
-            const obj = doc.toJS() as { kind?: string; metadata?: { name: string }; spec?: { template: { spec: { containers: { image: string }[] } } } } | null;
-            if (obj?.kind === "Deployment" && obj.metadata !== undefined && obj.spec !== undefined) images.set(obj.metadata.name, obj.spec.template.spec.containers[0].image);
-        }
-    }
-    return images;
-}
-
-/** Every file under `dir`, read whole. */
-function readTree(dir: string): string {
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
-    return walk(dir).map((f) => fs.readFileSync(f, "latin1")).join("\n");
 }
 
 /**
@@ -160,7 +141,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
 
     it("first up builds on the buildx builder, pushes one content tag and a build cache per app, and pins each Deployment to the digest the registry serves", async () => {
         expectOk(up("first up"), "first up");
-        const rendered = renderedImages(renderDir);
+        const rendered = renderedDeployments(renderDir);
         for (const app of APPS) {
             const tags = await srcTags(app);
             assert.strictEqual(tags.length, 1, `${app}: one content tag, got ${tags.join(", ")}`);
@@ -177,7 +158,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         assert.match(index.mediaType ?? "", /index|manifest\.list/, `an index, got ${index.mediaType}`);
         const platforms = (index.manifests ?? []).map((m) => (m.platform === undefined ? "" : `${m.platform.os}/${m.platform.architecture}`)).filter((p) => p !== "unknown/unknown");
         assert.deepStrictEqual(platforms.sort(), ["linux/amd64", "linux/arm64"]);
-        assert.strictEqual(renderedImages(renderDir).get("multi"), await registryRef("multi", tag));
+        assert.strictEqual(renderedDeployments(renderDir).get("multi"), await registryRef("multi", tag));
     });
 
     it("a build secret reaches the build and nothing else: not the layers, the config, the history, the state or the outputs", async () => {
@@ -227,7 +208,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
     });
 
     it("a backend edit rebuilds and re-renders the backend alone", async () => {
-        const frontendBefore = renderedImages(renderDir).get("frontend");
+        const frontendBefore = renderedDeployments(renderDir).get("frontend");
         const [oldTag] = await srcTags("backend");
         const source = ws.file("apps/backend/src/app.js");
         fs.appendFileSync(source, "\n// e2e edit\n");
@@ -237,7 +218,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         expectOk(up("backend edit"), "up after the edit");
         const newTags = (await srcTags("backend")).filter((t) => t !== oldTag);
         assert.strictEqual(newTags.length, 1, "one new content tag");
-        const rendered = renderedImages(renderDir);
+        const rendered = renderedDeployments(renderDir);
         assert.strictEqual(rendered.get("backend"), await registryRef("backend", newTags[0]));
         assert.strictEqual(rendered.get("frontend"), frontendBefore, "the frontend is untouched");
     });
@@ -246,14 +227,14 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         const dockerfile = ws.file("apps/frontend/Dockerfile");
         const original = fs.readFileSync(dockerfile, "utf8");
         const tagsBefore = await registry.tags("frontend");
-        const renderedBefore = renderedImages(renderDir).get("frontend");
+        const renderedBefore = renderedDeployments(renderDir).get("frontend");
         try {
             fs.writeFileSync(dockerfile, original.replace("COPY src ./src", "COPY no-such-dir ./src"));
             const failed = up("up with a broken Dockerfile");
             assert.notStrictEqual(failed.status, 0, "the up must fail");
             assert.match(failed.output, /no-such-dir/, "the failure names the missing path");
             assert.deepStrictEqual(await registry.tags("frontend"), tagsBefore, "nothing was pushed");
-            assert.strictEqual(renderedImages(renderDir).get("frontend"), renderedBefore, "the Deployment is untouched");
+            assert.strictEqual(renderedDeployments(renderDir).get("frontend"), renderedBefore, "the Deployment is untouched");
         } finally {
             fs.writeFileSync(dockerfile, original);
         }
@@ -275,13 +256,13 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         assert.deepStrictEqual(changeSteps(enabled).sort(), ON_NODE, "turning it on rebuilds the apps built on the base once; multi (FROM scratch) stays");
         expectOk(up("up with refreshBaseImages"), "up with the opt-in");
         expectOk(ws.pulumi(["preview", "--expect-no-changes", "--stack", STACK]), "preview right after");
-        const multiBefore = renderedImages(renderDir).get("multi");
+        const multiBefore = renderedDeployments(renderDir).get("multi");
         republish(3);
         const refreshed = ws.pulumi(["preview", "--json", "--stack", STACK]);
         expectOk(refreshed, "preview --json after the base was republished");
         assert.deepStrictEqual(changeSteps(refreshed).sort(), ON_NODE, "exactly the apps built on the base");
         expectOk(timed("up after a base refresh", ["up", "--yes", "--stack", STACK]), "up after the base was republished");
-        const rendered = renderedImages(renderDir);
+        const rendered = renderedDeployments(renderDir);
         const state = ws.stateResources(STACK);
         for (const app of ["backend", "frontend", "secretive"]) {
             const image = state.find((r) => r.type === "docker-build:index:Image" && r.urn.endsWith(`::${app}-image`));
@@ -313,7 +294,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         expectOk(switched, "up after switching the builder");
         const state = ws.stateResources("switch");
         assert.deepStrictEqual(state.filter((r) => r.type === "docker:index/image:Image"), [], "no engine build is left in the state");
-        const rendered = renderedImages(switchDir);
+        const rendered = renderedDeployments(switchDir);
         for (const app of ["backend", "frontend"]) {
             const image = state.find((r) => r.type === "docker-build:index:Image" && r.urn.endsWith(`::${app}-image`));
             const tags = (image?.outputs?.tags ?? []) as string[];
@@ -350,7 +331,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         } finally {
             swap("current");
         }
-        const rendered = renderedImages(upgradeDir);
+        const rendered = renderedDeployments(upgradeDir);
         // The previous version rendered the registry's pull Secret, password included; this one
         // names it only, so the upgrade's one change is that Secret's removal.
         const pullSecret = "delete kubernetes:core/v1:Secret::cluster-pull";
@@ -366,7 +347,7 @@ describe("builds on a buildx builder (buildkitd, docker-build, registry; render 
         const imageNames = (rs: typeof before) => rs.filter((r) => r.type === "docker:index/image:Image").map((r) => [r.urn, r.outputs?.imageName, r.outputs?.repoDigest].join(" ")).sort();
         assert.strictEqual(imageNames(before).length, 2);
         assert.deepStrictEqual(imageNames(after), imageNames(before), "the same tags and digests");
-        assert.deepStrictEqual(renderedImages(upgradeDir), rendered, "no Deployment changed");
+        assert.deepStrictEqual(renderedDeployments(upgradeDir), rendered, "no Deployment changed");
         expectOk(ws.pulumi(["destroy", "--yes", "--stack", "upgrade"], { timeoutMs: 5 * 60_000 }), "destroy of the upgrade stack");
     });
 });

@@ -3,8 +3,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
 import { E2eEnvironment } from "./harness/environment";
+import { readTree, renderedDeployments } from "./harness/files";
 import { freePort } from "./harness/processes";
 import { RegistryClient } from "./harness/registryClient";
 import { devApps, localStackConfig } from "./harness/stackConfig";
@@ -244,26 +244,3 @@ function pushedTags(resources: { type: string; urn: string; outputs?: Record<str
     return tags;
 }
 
-/** Every file under `dir`, concatenated. */
-function readTree(dir: string): string {
-    return fs
-        .readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"))
-        .join("\n");
-}
-
-/** App name -> image of every Deployment in the rendered YAML under `dir`. */
-function renderedDeployments(dir: string): Map<string, string> {
-    const images = new Map<string, string>();
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
-    for (const file of walk(dir).filter((f) => f.endsWith(".yaml"))) {
-        for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
-            const obj = doc.toJS() as { kind?: string; metadata?: { name: string }; spec?: Deployment["spec"] } | null;
-            if (obj?.kind === "Deployment" && obj.metadata !== undefined && obj.spec !== undefined) {
-                images.set(obj.metadata.name, obj.spec.template.spec.containers[0].image);
-            }
-        }
-    }
-    return images;
-}

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as path from "path";
 import { E2eEnvironment } from "./harness/environment";
+import { filesUnder } from "./harness/files";
 import { freePort, waitFor } from "./harness/processes";
 import { requestLoop } from "./harness/requestLoop";
 import { localStackConfig, NODE_IMAGE } from "./harness/stackConfig";
@@ -194,7 +194,7 @@ describe("a real service on a real node: secret env, config file, migration, wor
 
     it("no secret value in the state files or in any command's output", () => {
         const forms = (value: string) => [value, Buffer.from(value).toString("base64")];
-        const stateText = listFiles(ws.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+        const stateText = filesUnder(ws.stateDir).map((f) => fs.readFileSync(f, "utf8")).join("\n");
         assert.ok(stateText.length > 1000, "the state was read");
         for (const value of [...secrets, password]) {
             for (const form of forms(value)) {
@@ -205,9 +205,4 @@ describe("a real service on a real node: secret env, config file, migration, wor
         assert.ok(outputs.length >= 8, `every command was captured (${outputs.length})`);
     });
 });
-
-/** Every file under `dir`. */
-function listFiles(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
 
